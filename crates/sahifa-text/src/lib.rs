@@ -1,0 +1,13 @@
+//! Pure text handling for Sahifa, an Arabic-first news platform.
+//!
+//! Everything here is deterministic string work with no I/O, so the web and
+//! store crates can share one definition of how Arabic copy is normalised,
+//! slugged, dated, measured and sanitised.
+
+pub mod arabic;
+pub mod dates;
+pub mod digits;
+pub mod markdown;
+pub mod newsroom;
+pub mod reading;
+pub mod slug;
