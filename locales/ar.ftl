@@ -1,0 +1,85 @@
+# Sahifa — Arabic catalogue (primary locale).
+# Plain strings only: no bidi isolation characters in the text.
+# Every key here must also exist in en.ftl.
+
+## Site chrome
+
+site-default-tagline = أخبار وتحليلات على مدار الساعة
+nav-home = الرئيسية
+main-menu = القائمة الرئيسية
+skip-to-content = انتقل إلى المحتوى
+search = بحث
+search-placeholder = ابحث في الموقع
+search-submit = ابحث
+rss-feed = خلاصة RSS
+opens-new-window = يفتح في نافذة جديدة
+footer-rights = © { $year } { $site }. جميع الحقوق محفوظة.
+footer-rights-noyear = © { $site }. جميع الحقوق محفوظة.
+back-to-top = زر الذهاب إلى الأعلى
+back-home = العودة إلى الصفحة الرئيسية
+
+## Home page
+
+latest-news = آخر الأخبار
+lead-story = الخبر الرئيسي
+read-more = اقرأ المزيد
+more-in-category = المزيد من { $name }
+
+## Article page
+
+by-author = بقلم
+in-category = في
+published-on = نُشر في
+updated-on = آخر تحديث
+hijri-label = الموافق
+# $count: the raw number (plural selection); $minutes: the same number already formatted for display.
+reading-time =
+    { $count ->
+        [zero] أقل من دقيقة للقراءة
+        [one] دقيقة واحدة للقراءة
+        [two] دقيقتان للقراءة
+        [few] { $minutes } دقائق للقراءة
+        [many] { $minutes } دقيقة للقراءة
+       *[other] { $minutes } دقيقة للقراءة
+    }
+image-caption = تعليق الصورة
+source-credit = المصدر: { $source }
+tags = الوسوم
+share-article = شارك المقال
+share-telegram = تلغرام
+share-whatsapp = واتساب
+share-x = إكس
+share-facebook = فيسبوك
+share-copy = نسخ الرابط
+share-copied = تم نسخ الرابط
+follow-telegram = تابع { $site } على التلغرام
+related-articles = مقالات ذات صلة
+comments = التعليقات
+
+## Archives
+
+category-archive = قسم { $name }
+tag-archive = وسم: { $name }
+author-archive = مقالات { $name }
+no-articles = لا توجد مقالات هنا بعد.
+
+## Pagination
+
+pagination = التنقل بين الصفحات
+page-prev = الصفحة السابقة
+page-next = الصفحة التالية
+page-n = الصفحة { $n }
+page-of = الصفحة { $current } من { $total }
+
+## Errors
+
+error-400-title = طلب غير صالح
+error-400-message = تعذّر فهم الطلب. تحقّق من الرابط وحاول مرة أخرى.
+error-403-title = الدخول غير مسموح
+error-403-message = لا تملك صلاحية الوصول إلى هذه الصفحة.
+error-404-title = الصفحة غير موجودة
+error-404-message = عذراً، لم نعثر على الصفحة التي تبحث عنها. ربما نُقلت أو حُذفت.
+error-405-title = طريقة الطلب غير مسموح بها
+error-405-message = لا تقبل هذه الصفحة هذا النوع من الطلبات.
+error-500-title = خطأ في الخادم
+error-500-message = حدث خطأ غير متوقع من جهتنا. يرجى المحاولة مرة أخرى بعد قليل.

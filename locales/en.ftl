@@ -1,0 +1,81 @@
+# Sahifa — English catalogue (secondary locale).
+# Same keys as ar.ftl. Plain strings only: no bidi isolation characters.
+
+## Site chrome
+
+site-default-tagline = News and analysis around the clock
+nav-home = Home
+main-menu = Main menu
+skip-to-content = Skip to content
+search = Search
+search-placeholder = Search the site
+search-submit = Search
+rss-feed = RSS feed
+opens-new-window = opens in a new window
+footer-rights = © { $year } { $site }. All rights reserved.
+footer-rights-noyear = © { $site }. All rights reserved.
+back-to-top = Back to top
+back-home = Back to the home page
+
+## Home page
+
+latest-news = Latest news
+lead-story = Lead story
+read-more = Read more
+more-in-category = More from { $name }
+
+## Article page
+
+by-author = By
+in-category = in
+published-on = Published
+updated-on = Updated
+hijri-label = corresponding to
+# $count: the raw number (plural selection); $minutes: the same number already formatted for display.
+reading-time =
+    { $count ->
+        [zero] Less than a minute read
+        [one] { $minutes } minute read
+       *[other] { $minutes } minute read
+    }
+image-caption = Image caption
+source-credit = Source: { $source }
+tags = Tags
+share-article = Share this article
+share-telegram = Telegram
+share-whatsapp = WhatsApp
+share-x = X
+share-facebook = Facebook
+share-copy = Copy link
+share-copied = Link copied
+follow-telegram = Follow { $site } on Telegram
+related-articles = Related articles
+comments = Comments
+
+## Archives
+
+category-archive = Section: { $name }
+tag-archive = Tag: { $name }
+author-archive = Articles by { $name }
+no-articles = There are no articles here yet.
+
+## Pagination
+
+pagination = Pagination
+page-prev = Previous page
+page-next = Next page
+page-n = Page { $n }
+page-of = Page { $current } of { $total }
+
+## Errors
+
+error-400-title = Bad request
+error-400-message = The request could not be understood. Check the link and try again.
+error-403-title = Access denied
+error-403-message = You do not have permission to view this page.
+error-404-title = Page not found
+error-404-message = Sorry, we could not find the page you are looking for. It may have been moved or deleted.
+error-405-title = Method not allowed
+error-405-message = This page does not accept this kind of request.
+error-500-title = Server error
+error-500-message = Something went wrong on our side. Please try again in a moment.
