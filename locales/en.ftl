@@ -79,3 +79,7 @@ error-405-title = Method not allowed
 error-405-message = This page does not accept this kind of request.
 error-500-title = Server error
 error-500-message = Something went wrong on our side. Please try again in a moment.
+
+## JSON API errors
+api-bad-paging = Invalid paging: page and per_page must be positive integers (per_page at most 100).
+api-not-found = Nothing exists at this address.

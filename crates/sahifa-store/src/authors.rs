@@ -1,0 +1,84 @@
+//! Authors (bylines).
+
+use chrono::Utc;
+
+use crate::redirects::SlugKind;
+use crate::taxonomy::make_slug;
+use crate::{Author, AuthorInput, Db, Result, StoreError};
+
+impl Db {
+    /// Creates an author and returns its id.
+    pub async fn create_author(&self, input: &AuthorInput) -> Result<i64> {
+        let slug = make_slug(input.slug.as_deref(), &input.name)?;
+        let (id,): (i64,) =
+            with_pool!(self, |pool| {
+                sqlx::query_as(
+            "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+        )
+        .bind(&slug)
+        .bind(input.name.trim())
+        .bind(input.bio.trim())
+        .bind(Utc::now())
+        .fetch_one(pool)
+        .await
+            })
+            .map_err(|e| StoreError::on_unique(e, "author"))?;
+        self.touch().await?;
+        Ok(id)
+    }
+
+    /// Every author, by name.
+    pub async fn authors(&self) -> Result<Vec<Author>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, slug, name, bio FROM authors ORDER BY name"
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// The author with this slug.
+    pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, slug, name, bio FROM authors WHERE slug = $1"
+        )
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// The author with this name, if one exists (used by importers).
+    pub async fn author_by_name(&self, name: &str) -> Result<Option<Author>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, slug, name, bio FROM authors WHERE name = $1"
+        )
+        .bind(name.trim())
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Changes an author's slug, keeping the old one as a redirect.
+    pub async fn rename_author_slug(&self, id: i64, new_slug: &str) -> Result<String> {
+        let slug = make_slug(Some(new_slug), "")?;
+        let old: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT slug FROM authors WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        let (old,) = old.ok_or(StoreError::NotFound("author"))?;
+        if old != slug {
+            with_pool!(self, |pool| sqlx::query(
+                "UPDATE authors SET slug = $1 WHERE id = $2"
+            )
+            .bind(&slug)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+            .map_err(|e| StoreError::on_unique(e, "author slug"))?;
+            self.remember_old_slug(SlugKind::Author, &old, id).await?;
+            self.touch().await?;
+        }
+        Ok(slug)
+    }
+}

@@ -1,0 +1,151 @@
+//! Connecting, migrating and the content epoch.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::{Result, StoreError};
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file (WAL mode).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle on the database; cheap to clone, all clones share one pool and one epoch.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+    epoch: Arc<AtomicU64>,
+}
+
+impl Db {
+    /// Opens a pool for `url` (`sqlite://path?mode=rwc` or `postgres://...`). A SQLite file is
+    /// created when missing and put in WAL mode, so readers never wait for the writer.
+    pub async fn connect(url: &str) -> Result<Db> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Pool::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Pool::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        Ok(Db {
+            pool,
+            epoch: Arc::new(AtomicU64::new(1)),
+        })
+    }
+
+    #[doc(hidden)]
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The engine behind this handle.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Closes every connection; used on shutdown and by tests before dropping a database.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// The in-process content epoch. It changes whenever content changes, here or (after
+    /// [`Db::sync_epoch`] notices) in another process sharing the database.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Records that content changed: bumps the local epoch and the shared counter.
+    pub(crate) async fn touch(&self) -> Result<()> {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        with_pool!(self, |pool| {
+            sqlx::query(
+            "INSERT INTO site_settings (key, value) VALUES ('content_version', '1') \
+             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)"
+        )
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// The shared content counter as stored in the database.
+    pub async fn stored_version(&self) -> Result<i64> {
+        let value: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT value FROM site_settings WHERE key = 'content_version'"
+        )
+        .fetch_optional(pool)
+        .await)?;
+        Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Bumps the local epoch when another process changed content since `last_seen`;
+    /// returns the stored version to pass next time.
+    pub async fn sync_epoch(&self, last_seen: i64) -> Result<i64> {
+        let now = self.stored_version().await?;
+        if now != last_seen {
+            self.epoch.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(now)
+    }
+}

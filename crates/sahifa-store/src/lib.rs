@@ -1,0 +1,39 @@
+//! Sahifa's storage layer.
+//!
+//! One [`Db`] value wraps either a SQLite or a PostgreSQL pool. Both backends run the same
+//! SQL text wherever the dialects agree (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so a
+//! repository function is written once and the [`with_pool!`] macro expands it for each pool.
+//! Backend-only SQL stays explicit at the call site.
+//!
+//! Every write also bumps a content *epoch*: an in-process counter shared by all clones of a
+//! `Db` and a counter in the database that other processes poll. The web layer's page cache
+//! keys its entries by that epoch, so an edit is visible on the very next request.
+
+/// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` uses.
+/// The body is compiled once per backend, so it must be valid for both.
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.pool() {
+            crate::db::Pool::Sqlite($pool) => $body,
+            crate::db::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+mod db;
+mod error;
+pub mod models;
+
+mod articles;
+mod authors;
+pub mod redirects;
+mod settings;
+mod taxonomy;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use models::*;
+
+/// Result alias for storage calls.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+pub use redirects::SlugKind;

@@ -1,0 +1,68 @@
+//! Site settings, kept as key/value rows so later features add keys without migrations.
+
+use crate::{Db, Result, SiteSettings};
+
+impl Db {
+    /// Reads one setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let row: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT value FROM site_settings WHERE key = $1"
+        )
+        .bind(key)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    /// Writes one setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query(
+            "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        self.touch().await
+    }
+
+    /// The site settings, with defaults for keys never set.
+    pub async fn site_settings(&self) -> Result<SiteSettings> {
+        let rows: Vec<(String, String)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT key, value FROM site_settings"
+        )
+        .fetch_all(pool)
+        .await)?;
+        let mut settings = SiteSettings::default();
+        for (key, value) in rows {
+            match key.as_str() {
+                "site.name" => settings.name = value,
+                "site.tagline" => settings.tagline = value,
+                "site.locale" => settings.locale = value,
+                "site.time_zone" => settings.time_zone = value,
+                "site.digit_style" => settings.digit_style = value,
+                "site.telegram_channel" => settings.telegram_channel = value,
+                _ => {}
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Saves every site setting.
+    pub async fn save_site_settings(&self, settings: &SiteSettings) -> Result<()> {
+        let pairs = [
+            ("site.name", &settings.name),
+            ("site.tagline", &settings.tagline),
+            ("site.locale", &settings.locale),
+            ("site.time_zone", &settings.time_zone),
+            ("site.digit_style", &settings.digit_style),
+            ("site.telegram_channel", &settings.telegram_channel),
+        ];
+        for (key, value) in pairs {
+            self.set_setting(key, value).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+//! Sahifa's web server: public pages, the JSON content API, static files and health.
+//!
+//! Layout: [`router`] assembles the routes each module owns; [`state::AppState`] is what
+//! handlers share; pages render through the theme ([`theme`]) with words from the locale
+//! catalogue ([`i18n`]) and are kept ready in every encoding in the page cache ([`cache`]).
+
+pub mod api;
+pub mod cache;
+pub mod encoded;
+pub mod error;
+pub mod files;
+pub mod headers;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+pub mod theme;
+pub mod urls;
+pub mod view;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use state::{AppState, WebConfig};
+
+use sahifa_store::Db;
+
+/// Builds the state from a database and the start-up configuration.
+pub fn build_state(db: Db, config: WebConfig) -> anyhow::Result<AppState> {
+    let catalog = Arc::new(i18n::Catalog::load().map_err(anyhow::Error::msg)?);
+    let theme = theme::Theme::load(config.theme_dir.as_deref(), catalog.clone())?;
+    Ok(AppState::new(db, config, theme, catalog))
+}
+
+/// Every route of the site.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home::show_home))
+        .route("/article/{slug}", get(pages::article::show_article))
+        .route("/category/{slug}", get(pages::archive::show_category))
+        .route("/tag/{slug}", get(pages::archive::show_tag))
+        .route("/author/{slug}", get(pages::archive::show_author))
+        .route("/static/{*path}", get(files::serve_asset))
+        .route("/media/{*path}", get(files::serve_media))
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .fallback(pages::errors::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::errors::render_errors,
+        ))
+        // Pages arrive pre-compressed from the cache; this only compresses the rest (API
+        // answers, error pages) and leaves responses that already have an encoding alone.
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(middleware::map_response(headers::security_headers))
+        .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)))
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match tokio::time::timeout(Duration::from_secs(2), state.db().ping()).await {
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            axum::Json(json!({"status": "ok", "database": "ok"})),
+        ),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"status": "error", "database": "unreachable"})),
+        ),
+    }
+}
+
+/// Keeps this process's content epoch in step with writes made by other processes that
+/// share the database, so their edits reach this process's page cache within `every`.
+pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last = db.stored_version().await.unwrap_or(0);
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match db.sync_epoch(last).await {
+                Ok(now) => last = now,
+                Err(err) => tracing::warn!(error = %err, "content version poll failed"),
+            }
+        }
+    })
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,141 @@
+//! What every request handler shares.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use chrono_tz::Tz;
+use sahifa_store::{Category, Db, SiteSettings};
+use sahifa_text::dates::Lang;
+use sahifa_text::digits::DigitStyle;
+
+use crate::cache::PageCache;
+use crate::i18n::Catalog;
+use crate::theme::Theme;
+
+/// Start-up settings of the web server (editable settings live in the database).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Folder for the database file, media and indexes.
+    pub data_dir: PathBuf,
+    /// Folder whose templates/assets override the embedded theme.
+    pub theme_dir: Option<PathBuf>,
+    /// Scheme and host readers use, e.g. `https://news.example`; used for absolute links
+    /// (share buttons, canonical URLs). No trailing slash.
+    pub base_url: String,
+    /// Maximum number of rendered pages kept in memory.
+    pub page_cache_entries: usize,
+}
+
+/// The site settings resolved into the types pages need, plus the navigation.
+#[derive(Debug, Clone)]
+pub struct SiteView {
+    /// The stored settings.
+    pub settings: SiteSettings,
+    /// UI language.
+    pub lang: Lang,
+    /// Time zone for displayed times.
+    pub tz: Tz,
+    /// Digit style for displayed numbers.
+    pub digits: DigitStyle,
+    /// All categories, parents first.
+    pub categories: Vec<Category>,
+}
+
+impl SiteView {
+    /// Resolves settings; an unknown zone or digit style falls back to a safe default (the
+    /// admin validates them on input, so this only guards against hand-edited rows).
+    pub fn new(settings: SiteSettings, categories: Vec<Category>) -> SiteView {
+        let tz = settings.time_zone.parse().unwrap_or(Tz::UTC);
+        let digits = settings.digit_style.parse().unwrap_or_default();
+        SiteView {
+            lang: Lang::from_code(&settings.locale),
+            tz,
+            digits,
+            settings,
+            categories,
+        }
+    }
+
+    /// `rtl` for Arabic, `ltr` for English.
+    pub fn dir(&self) -> &'static str {
+        match self.lang {
+            Lang::Ar => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+}
+
+/// Shared state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    config: WebConfig,
+    theme: Theme,
+    catalog: Arc<Catalog>,
+    cache: PageCache,
+    site: RwLock<Option<(u64, Arc<SiteView>)>>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(db: Db, config: WebConfig, theme: Theme, catalog: Arc<Catalog>) -> AppState {
+        let cache = PageCache::new(config.page_cache_entries);
+        AppState {
+            inner: Arc::new(Inner {
+                db,
+                config,
+                theme,
+                catalog,
+                cache,
+                site: RwLock::new(None),
+            }),
+        }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// Start-up configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// Templates and assets.
+    pub fn theme(&self) -> &Theme {
+        &self.inner.theme
+    }
+
+    /// Locale messages.
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// Rendered pages.
+    pub fn cache(&self) -> &PageCache {
+        &self.inner.cache
+    }
+
+    /// The current site settings and navigation, re-read only when content changed.
+    pub async fn site(&self) -> Result<Arc<SiteView>, sahifa_store::StoreError> {
+        let epoch = self.inner.db.epoch();
+        if let Ok(guard) = self.inner.site.read()
+            && let Some((at, view)) = guard.as_ref()
+            && *at == epoch
+        {
+            return Ok(view.clone());
+        }
+        let settings = self.inner.db.site_settings().await?;
+        let categories = self.inner.db.categories().await?;
+        let view = Arc::new(SiteView::new(settings, categories));
+        if let Ok(mut guard) = self.inner.site.write() {
+            *guard = Some((epoch, view.clone()));
+        }
+        Ok(view)
+    }
+}

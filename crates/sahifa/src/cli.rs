@@ -1,0 +1,142 @@
+//! Command-line interface. Every flag is also an environment variable (`SAHIFA_*`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use sahifa_store::Db;
+
+/// Sahifa, an Arabic-first news publishing platform.
+#[derive(Debug, Parser)]
+#[command(name = "sahifa", version, about)]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Folder for the database file, media and the search index.
+    #[arg(
+        long,
+        env = "SAHIFA_DATA_DIR",
+        default_value = "./sahifa-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://USER@HOST/DB`; default: a SQLite file in the data dir.
+    #[arg(long, env = "SAHIFA_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+/// Options of `sahifa serve`.
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SAHIFA_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// On an empty database, load the demo site (a second start adds nothing).
+    #[arg(long, env = "SAHIFA_DEMO")]
+    pub demo: bool,
+    /// Folder whose templates/ and static/ files override the embedded default theme.
+    #[arg(long, env = "SAHIFA_THEME_DIR")]
+    pub theme_dir: Option<PathBuf>,
+    /// Public origin readers use (for share links and canonical URLs), e.g.
+    /// `https://news.example`; default: `http://ADDR`.
+    #[arg(long, env = "SAHIFA_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+/// Runs the chosen subcommand.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => crate::serve::run(&cli.global, args).await,
+        Command::Migrate => {
+            let db = open_database(&cli.global).await?;
+            db.close().await;
+            println!("migrations applied");
+            Ok(())
+        }
+    }
+}
+
+/// Creates the data dir, connects and migrates: what every subcommand needs first.
+pub async fn open_database(global: &Global) -> anyhow::Result<Db> {
+    ensure_data_dir(&global.data_dir)?;
+    let url = database_url(global);
+    let shown = redact(&url);
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database at {shown}"))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("cannot migrate the database at {shown}"))?;
+    Ok(db)
+}
+
+/// The database URL, defaulting to `sahifa.db` in the data dir.
+pub fn database_url(global: &Global) -> String {
+    match &global.database_url {
+        Some(url) if !url.trim().is_empty() => url.trim().to_string(),
+        _ => format!("sqlite://{}", global.data_dir.join("sahifa.db").display()),
+    }
+}
+
+fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    // create_dir_all succeeds on an existing read-only folder; prove we can write.
+    let probe = dir.join(".sahifa-write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("the data directory {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Parses `--addr`.
+pub fn parse_addr(addr: &str) -> anyhow::Result<SocketAddr> {
+    addr.parse().with_context(|| {
+        format!("invalid --addr {addr:?}: expected HOST:PORT such as 127.0.0.1:8080")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,301 @@
+//! The demo site: the model article from the project brief plus original articles, so a
+//! fresh install looks like a working newsroom.
+//!
+//! Loading is idempotent: it runs only on a database with no articles and no categories,
+//! so a second `serve --demo` adds nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use include_dir::{Dir, include_dir};
+use serde::Deserialize;
+
+use sahifa_store::{
+    ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db, Image, SiteSettings,
+};
+
+const DEMO_JSON: &str = include_str!("../demo/demo.json");
+const SEED_ARTICLE: &str = include_str!("../demo/seed-article.txt");
+static DEMO_MEDIA: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/demo/media");
+
+#[derive(Deserialize)]
+struct Demo {
+    site: DemoSite,
+    authors: Vec<DemoAuthor>,
+    categories: Vec<DemoCategory>,
+    model_article: ModelArticle,
+    articles: Vec<DemoArticle>,
+}
+
+#[derive(Deserialize)]
+struct DemoSite {
+    name: String,
+    tagline: String,
+    telegram_channel: String,
+    locale: String,
+    time_zone: String,
+    digit_style: String,
+}
+
+#[derive(Deserialize)]
+struct DemoAuthor {
+    slug: String,
+    name: String,
+    bio: String,
+}
+
+#[derive(Deserialize)]
+struct DemoCategory {
+    slug: String,
+    name: String,
+    description: String,
+    parent: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoImage {
+    file: String,
+    alt: String,
+    caption: String,
+}
+
+#[derive(Deserialize)]
+struct ModelArticle {
+    slug: String,
+    author: String,
+    category: String,
+    tags: Vec<String>,
+    published_at: DateTime<Utc>,
+    featured_image: Option<DemoImage>,
+}
+
+#[derive(Deserialize)]
+struct DemoArticle {
+    slug: String,
+    title: String,
+    lead: String,
+    body: String,
+    dateline: Option<String>,
+    source: Option<String>,
+    author: String,
+    category: String,
+    tags: Vec<String>,
+    status: ArticleStatus,
+    published_at: DateTime<Utc>,
+    featured_image: Option<DemoImage>,
+}
+
+/// The parts of the model article page that are content, recognised from its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedArticle {
+    /// Headline (first line).
+    pub title: String,
+    /// Standfirst (second paragraph).
+    pub lead: String,
+    /// Dateline recognised at the start of the body («ميدل ايست نيوز»).
+    pub dateline: Option<String>,
+    /// Agency credit recognised in the body («وكالة إرنا»).
+    pub source: Option<String>,
+    /// The body paragraphs as Markdown, without the dateline prefix.
+    pub body_md: String,
+}
+
+/// Splits the model page into content. Everything from the Telegram call to action on
+/// («تابع … على التلغرام», related articles, the comment form) is page furniture.
+pub fn parse_seed_article(text: &str) -> anyhow::Result<SeedArticle> {
+    let paragraphs: Vec<&str> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .take_while(|p| !(p.starts_with("تابع ") && p.contains("على التلغرام")))
+        .collect();
+    let [title, lead, first, rest @ ..] = paragraphs.as_slice() else {
+        bail!("the seed article needs a title, a lead and a body");
+    };
+    let (dateline, opening) = sahifa_text::newsroom::split_dateline(first);
+    let mut body = vec![opening];
+    body.extend(rest.iter().map(|p| p.to_string()));
+    let body_md = body.join("\n\n");
+    Ok(SeedArticle {
+        title: title.to_string(),
+        lead: lead.to_string(),
+        dateline,
+        source: sahifa_text::newsroom::detect_source_credit(&body_md),
+        body_md,
+    })
+}
+
+/// Loads the demo site when the database holds no content yet. Returns whether it loaded.
+pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
+    if db.article_count().await? > 0 || !db.categories().await?.is_empty() {
+        tracing::info!("database already has content: demo not loaded");
+        return Ok(false);
+    }
+    let demo: Demo = serde_json::from_str(DEMO_JSON).context("demo.json is malformed")?;
+    copy_media(data_dir)?;
+
+    db.save_site_settings(&SiteSettings {
+        name: demo.site.name.clone(),
+        tagline: demo.site.tagline,
+        locale: demo.site.locale,
+        time_zone: demo.site.time_zone,
+        digit_style: demo.site.digit_style,
+        telegram_channel: demo.site.telegram_channel,
+    })
+    .await?;
+
+    let mut authors = HashMap::new();
+    for a in &demo.authors {
+        let id = db
+            .create_author(&AuthorInput {
+                slug: Some(a.slug.clone()),
+                name: a.name.clone(),
+                bio: a.bio.clone(),
+            })
+            .await?;
+        authors.insert(a.slug.clone(), id);
+    }
+    let mut categories: HashMap<String, i64> = HashMap::new();
+    // Parents first, whatever order the file lists them in.
+    let mut pending: Vec<&DemoCategory> = demo.categories.iter().collect();
+    let mut position = 0;
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for c in pending {
+            let parent_id = match &c.parent {
+                None => None,
+                Some(parent) => match categories.get(parent) {
+                    Some(id) => Some(*id),
+                    None => {
+                        waiting.push(c);
+                        continue;
+                    }
+                },
+            };
+            position += 1;
+            let id = db
+                .create_category(&CategoryInput {
+                    slug: Some(c.slug.clone()),
+                    name: c.name.clone(),
+                    description: c.description.clone(),
+                    parent_id,
+                    position,
+                })
+                .await?;
+            categories.insert(c.slug.clone(), id);
+        }
+        if waiting.len() == before {
+            bail!("demo.json: a category names a parent that does not exist");
+        }
+        pending = waiting;
+    }
+    let lookup = |map: &HashMap<String, i64>, key: &str, what: &str| -> anyhow::Result<i64> {
+        map.get(key)
+            .copied()
+            .with_context(|| format!("demo.json: unknown {what} {key:?}"))
+    };
+
+    let seed = parse_seed_article(SEED_ARTICLE)?;
+    let model = &demo.model_article;
+    db.create_article(&ArticleInput {
+        slug: Some(model.slug.clone()),
+        title: seed.title,
+        lead: seed.lead,
+        body_md: seed.body_md,
+        dateline: seed.dateline,
+        source: seed.source,
+        author_id: Some(lookup(&authors, &model.author, "author")?),
+        category_id: Some(lookup(&categories, &model.category, "category")?),
+        tags: model.tags.clone(),
+        status: ArticleStatus::Published,
+        published_at: Some(model.published_at),
+        image: model.featured_image.as_ref().map(image),
+    })
+    .await?;
+
+    for a in &demo.articles {
+        db.create_article(&ArticleInput {
+            slug: Some(a.slug.clone()),
+            title: a.title.clone(),
+            lead: a.lead.clone(),
+            body_md: a.body.clone(),
+            dateline: a.dateline.clone(),
+            source: a.source.clone(),
+            author_id: Some(lookup(&authors, &a.author, "author")?),
+            category_id: Some(lookup(&categories, &a.category, "category")?),
+            tags: a.tags.clone(),
+            status: a.status,
+            published_at: Some(a.published_at),
+            image: a.featured_image.as_ref().map(image),
+        })
+        .await?;
+    }
+    tracing::info!(articles = demo.articles.len() + 1, "demo site loaded");
+    Ok(true)
+}
+
+fn image(i: &DemoImage) -> Image {
+    Image {
+        url: format!("/media/demo/{}", i.file),
+        alt: i.alt.clone(),
+        caption: i.caption.clone(),
+        width: Some(1200),
+        height: Some(675),
+    }
+}
+
+fn copy_media(data_dir: &Path) -> anyhow::Result<()> {
+    let target = data_dir.join("media").join("demo");
+    std::fs::create_dir_all(&target)
+        .with_context(|| format!("cannot create {}", target.display()))?;
+    for file in DEMO_MEDIA.files() {
+        let Some(name) = file.path().file_name() else {
+            continue;
+        };
+        let path = target.join(name);
+        std::fs::write(&path, file.contents())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_article_is_recognised() {
+        let seed = parse_seed_article(SEED_ARTICLE).expect("seed parses");
+        assert!(seed.title.starts_with("في لقاءه مع لافروف"));
+        assert!(seed.lead.starts_with("اكد رئيس الجمهورية"));
+        assert_eq!(seed.dateline.as_deref(), Some("ميدل ايست نيوز"));
+        assert_eq!(seed.source.as_deref(), Some("وكالة إرنا"));
+        assert!(seed.body_md.starts_with("اكد رئيس الجمهورية الإيرانية"));
+        assert!(seed.body_md.contains("واكد لافروف على توسيع العلاقات"));
+        // Page furniture is not content.
+        assert!(!seed.body_md.contains("التلغرام"));
+        assert!(!seed.body_md.contains("اترك تعليقاً"));
+    }
+
+    #[test]
+    fn demo_json_is_consistent() {
+        let demo: Demo = serde_json::from_str(DEMO_JSON).expect("demo.json parses");
+        assert!(demo.articles.len() >= 15);
+        let categories: std::collections::HashSet<_> =
+            demo.categories.iter().map(|c| c.slug.as_str()).collect();
+        assert!(categories.len() >= 4);
+        for a in &demo.articles {
+            assert!(categories.contains(a.category.as_str()), "{}", a.slug);
+            if let Some(img) = &a.featured_image {
+                assert!(
+                    DEMO_MEDIA.get_file(&img.file).is_some(),
+                    "missing {}",
+                    img.file
+                );
+            }
+        }
+    }
+}
