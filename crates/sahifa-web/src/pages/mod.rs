@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::cache::CachedPage;
 use crate::encoded::{EncodedBody, representation_headers};
@@ -53,7 +53,7 @@ where
                 state.cache().put(key, page.clone());
                 page
             }
-            Ok(Rendered::Moved(to)) => return Redirect::permanent(&to).into_response(),
+            Ok(Rendered::Moved(to)) => return moved_permanently(&to),
             Err(err) => return err.into_response(),
         },
     };
@@ -92,5 +92,14 @@ pub fn page_number(query: &HashMap<String, String>) -> Result<i64, AppError> {
                 _ => Err(AppError::BadRequest),
             }
         }
+    }
+}
+
+/// A 301 to `location`. (axum's `Redirect::permanent` answers 308; old links, crawlers and
+/// WordPress-era tooling expect the classic 301.)
+pub fn moved_permanently(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
+        Err(_) => AppError::NotFound.into_response(),
     }
 }
