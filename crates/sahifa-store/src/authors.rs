@@ -10,9 +10,8 @@ impl Db {
     /// Creates an author and returns its id.
     pub async fn create_author(&self, input: &AuthorInput) -> Result<i64> {
         let slug = make_slug(input.slug.as_deref(), &input.name)?;
-        let (id,): (i64,) =
-            with_pool!(self, |pool| {
-                sqlx::query_as(
+        let (id,): (i64,) = with_pool!(self, |pool| {
+            sqlx::query_as(
             "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
         )
         .bind(&slug)
@@ -21,8 +20,8 @@ impl Db {
         .bind(Utc::now())
         .fetch_one(pool)
         .await
-            })
-            .map_err(|e| StoreError::on_unique(e, "author"))?;
+        })
+        .map_err(|e| StoreError::on_unique(e, "author"))?;
         self.touch().await?;
         Ok(id)
     }
