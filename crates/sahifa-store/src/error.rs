@@ -27,10 +27,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Maps a unique-constraint violation to [`StoreError::Conflict`], keeping other errors.
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`] and a dangling reference
+    /// (an unknown author or category id) to [`StoreError::Invalid`], keeping other errors.
     pub(crate) fn on_unique(err: sqlx::Error, what: &'static str) -> StoreError {
         match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid("reference")
+            }
             _ => StoreError::Database(err),
         }
     }

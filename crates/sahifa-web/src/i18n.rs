@@ -109,3 +109,97 @@ fn bundle(code: &str, source: &str) -> Result<FluentBundle<FluentResource>, Stri
         .map_err(|errors| format!("locales/{code}.ftl has duplicate messages: {errors:?}"))?;
     Ok(bundle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_messages() {
+        let mut ar = Catalog::keys(Lang::Ar);
+        let mut en = Catalog::keys(Lang::En);
+        ar.sort();
+        en.sort();
+        assert!(ar.len() > 40, "catalogue parsed: {}", ar.len());
+        assert_eq!(ar, en);
+    }
+
+    #[test]
+    fn every_key_a_template_or_handler_uses_exists() {
+        let catalog = Catalog::load().expect("catalogues parse");
+        let theme = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../themes/default/templates"
+        );
+        let mut used = Vec::new();
+        collect_template_keys(std::path::Path::new(theme), &mut used);
+        used.extend(
+            [
+                "error-404-title",
+                "error-404-message",
+                "error-400-title",
+                "error-400-message",
+                "error-405-title",
+                "error-500-title",
+                "error-500-message",
+                "category-archive",
+                "tag-archive",
+                "author-archive",
+                "api-bad-paging",
+                "api-not-found",
+                "share-telegram",
+                "share-whatsapp",
+                "share-x",
+                "share-facebook",
+                "share-copy",
+            ]
+            .map(String::from),
+        );
+        assert!(used.len() > 30);
+        let known = Catalog::keys(Lang::Ar);
+        for key in used {
+            assert!(known.contains(&key), "missing message {key}");
+            assert_ne!(catalog.text(Lang::En, &key), key);
+        }
+    }
+
+    fn collect_template_keys(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("templates dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                collect_template_keys(&path, out);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("template");
+            for quote in ['"', '\''] {
+                let opener = format!("t({quote}");
+                for (at, _) in source.match_indices(opener.as_str()) {
+                    // `asset('...')` also ends in `t('`: only a call named exactly `t` counts.
+                    let before = source[..at].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let rest = &source[at + opener.len()..];
+                    // `t("share-" ~ network)` builds the key: those are listed by hand.
+                    if let Some(key) = rest.split(quote).next().filter(|k| !k.ends_with('-')) {
+                        out.push(key.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_plurals_follow_the_number() {
+        let catalog = Catalog::load().expect("catalogues parse");
+        let minutes = |n: i64| {
+            let mut args = HashMap::new();
+            args.insert("count".to_string(), Arg::Number(n));
+            args.insert("minutes".to_string(), Arg::Text(n.to_string()));
+            catalog.get(Lang::Ar, "reading-time", &args)
+        };
+        assert_ne!(minutes(1), minutes(2));
+        assert_ne!(minutes(2), minutes(3));
+        assert!(minutes(5).contains('5'));
+    }
+}

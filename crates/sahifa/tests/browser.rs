@@ -273,9 +273,9 @@ async fn run_checks(browser: Client, url: String) {
         .find(Locator::Css("a.back-to-top"))
         .await
         .expect("the back-to-top link");
-    // Adding `js` to <html> starts the button's 0.2 s fade-out transition (it is shown
-    // without JS), so give that time to settle before asking whether it is hidden.
-    let hidden = poll(Duration::from_secs(3), || async {
+    // The fade transition is only enabled after the first paint (`can-animate`), so the
+    // button must be hidden as soon as `js` is on <html>, with no fade-out to wait for.
+    let hidden = poll(Duration::from_millis(150), || async {
         let s = button_state(&browser).await;
         s["visible"] == json!(false) && s["visibility"] == json!("hidden")
     })

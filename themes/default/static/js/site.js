@@ -38,6 +38,15 @@
     window.addEventListener('scroll', update, { passive: true });
     window.addEventListener('pageshow', update);
     update();
+    // Fades are switched on only after the first state is painted, so the button does not
+    // visibly fade out on every page load when the js class first hides it.
+    if (window.requestAnimationFrame) {
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () {
+          button.classList.add('can-animate');
+        });
+      });
+    }
 
     button.addEventListener('click', function (event) {
       event.preventDefault();
