@@ -213,6 +213,13 @@ impl Db {
             .article_by_id(id)
             .await?
             .ok_or(StoreError::NotFound("article"))?;
+        // Re-saving a published article without a time keeps its publication time: an edit
+        // must not move an old story to the top of the listings.
+        let mut input = input.clone();
+        if input.published_at.is_none() && current.summary.status == ArticleStatus::Published {
+            input.published_at = current.summary.published_at;
+        }
+        let input = &input;
         let prepared = self.prepare(input).await?;
         let wanted = make_slug(
             input.slug.as_deref().or(Some(&current.summary.slug)),
