@@ -216,7 +216,10 @@ impl Db {
         // Re-saving a published article without a time keeps its publication time: an edit
         // must not move an old story to the top of the listings.
         let mut input = input.clone();
-        if input.published_at.is_none() && current.summary.status == ArticleStatus::Published {
+        if input.published_at.is_none()
+            && input.status == ArticleStatus::Published
+            && current.summary.status == ArticleStatus::Published
+        {
             input.published_at = current.summary.published_at;
         }
         let input = &input;
