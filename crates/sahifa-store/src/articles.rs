@@ -22,6 +22,25 @@ const FROM_JOINED: &str = "FROM articles a \
 const RELATED_MAX: i64 = 6;
 const RELATED_MIN: usize = 3;
 
+/// Appends to `article_events` inside the write's own transaction `$tx`, so the event
+/// exists exactly when the write does. Consumers that must act on a write in the same
+/// transaction (an outbox) add their statement here.
+macro_rules! record_write {
+    ($tx:ident, $article_id:expr, $kind:expr, $before:expr, $after:expr) => {
+        sqlx::query(
+            "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($article_id)
+        .bind($kind)
+        .bind($before)
+        .bind($after)
+        .bind(Utc::now().trunc_subsecs(0))
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
@@ -198,6 +217,7 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
+            record_write!(tx, id, "created", None::<&str>, Some(input.status.as_str()));
             tx.commit().await?;
             Ok::<i64, sqlx::Error>(id)
         }
@@ -274,6 +294,7 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
+            record_write!(tx, id, "updated", Some(current.summary.status.as_str()), Some(input.status.as_str()));
             tx.commit().await?;
             Ok::<(), sqlx::Error>(())
         }
@@ -288,6 +309,10 @@ impl Db {
 
     /// Deletes an article (its tags links go with it; its old slugs stop redirecting).
     pub async fn delete_article(&self, id: i64) -> Result<()> {
+        let before = self
+            .article_by_id(id)
+            .await?
+            .map(|a| a.summary.status.as_str());
         with_pool!(self, |pool| async {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM slug_redirects WHERE kind = 'article' AND target_id = $1")
@@ -298,6 +323,7 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            record_write!(tx, id, "deleted", before, None::<&str>);
             tx.commit().await
         }
         .await)?;
@@ -440,4 +466,39 @@ impl Db {
 enum ArticleKey<'a> {
     Id(i64),
     Slug(&'a str),
+}
+
+/// One entry of the article write log.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ArticleEvent {
+    /// Position in the log (increasing).
+    pub id: i64,
+    /// The article written.
+    pub article_id: i64,
+    /// `created`, `updated` or `deleted`.
+    pub kind: String,
+    /// Status before the write (`None` on create).
+    pub status_before: Option<String>,
+    /// Status after the write (`None` on delete).
+    pub status_after: Option<String>,
+    /// When, UTC.
+    pub at: DateTime<Utc>,
+}
+
+impl Db {
+    /// Events after `after_id`, oldest first, at most `limit`.
+    pub async fn article_events_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<ArticleEvent>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, article_id, kind, status_before, status_after, at FROM article_events \
+             WHERE id > $1 ORDER BY id LIMIT $2"
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+    }
 }

@@ -30,6 +30,7 @@ pub mod redirects;
 mod settings;
 mod taxonomy;
 
+pub use articles::ArticleEvent;
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use models::*;

@@ -1728,3 +1728,66 @@ both_backends!(
         assert_eq!(b.summary.published_at, Some(expected));
     }
 );
+
+// ---------------------------------------------------------------------------------------
+// The article write log
+// ---------------------------------------------------------------------------------------
+
+both_backends!(article_writes_are_logged_in_order, |t: TestDb| async move {
+    let db = &t.db;
+    let draft = with_status(
+        published("خبر قيد الكتابة", minutes(0)),
+        ArticleStatus::Draft,
+    );
+    let id = db.create_article(&draft).await.expect("create");
+    db.update_article(id, &published("خبر قيد الكتابة", minutes(1)))
+        .await
+        .expect("publish");
+    db.delete_article(id).await.expect("delete");
+    let events = db.article_events_after(0, 10).await.expect("events");
+    let seen: Vec<(&str, Option<&str>, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.kind.as_str(),
+                e.status_before.as_deref(),
+                e.status_after.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("created", None, Some("draft")),
+            ("updated", Some("draft"), Some("published")),
+            ("deleted", Some("published"), None),
+        ]
+    );
+    assert!(events.iter().all(|e| e.article_id == id));
+    let tail = db
+        .article_events_after(events[0].id, 10)
+        .await
+        .expect("tail");
+    assert_eq!(tail.len(), 2);
+    // A refused write leaves no event behind.
+    let _ = db.update_article(id, &published("", minutes(2))).await;
+    assert_eq!(
+        db.article_events_after(0, 10).await.expect("events").len(),
+        3
+    );
+});
+
+both_backends!(
+    resaving_a_published_article_keeps_its_time,
+    |t: TestDb| async move {
+        let db = &t.db;
+        let id = db
+            .create_article(&published("خبر قديم", t0()))
+            .await
+            .expect("create");
+        let mut again = published("خبر قديم بعد تصحيح", t0());
+        again.published_at = None;
+        db.update_article(id, &again).await.expect("resave");
+        assert_eq!(article(db, id).await.summary.published_at, Some(t0()));
+    }
+);

@@ -1,0 +1,11 @@
+-- A durable log of article writes, appended in the same transaction as the write, so
+-- consumers (search indexing, channel posting, the audit trail) never miss a change.
+CREATE TABLE article_events (
+    id             BIGSERIAL PRIMARY KEY,
+    article_id     BIGINT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('created', 'updated', 'deleted')),
+    status_before  TEXT,
+    status_after   TEXT,
+    at             TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX article_events_article ON article_events (article_id);
