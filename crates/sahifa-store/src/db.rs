@@ -129,6 +129,13 @@ impl Db {
         Ok(())
     }
 
+    /// Retires this process's cached pages without writing to the database: for
+    /// process-local state that pages show but the database does not hold, such as the
+    /// search index that picks related articles.
+    pub fn bump_epoch_local(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
     /// The shared content counter as stored in the database.
     pub async fn stored_version(&self) -> Result<i64> {
         let value: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(

@@ -22,6 +22,7 @@ macro_rules! with_pool {
 
 mod db;
 mod error;
+mod indexing;
 pub mod models;
 
 mod articles;
@@ -32,6 +33,7 @@ mod taxonomy;
 
 pub use articles::ArticleEvent;
 pub use db::{Backend, Db};
+pub use indexing::IndexArticle;
 pub use error::StoreError;
 pub use models::*;
 
