@@ -27,17 +27,37 @@ const RELATED_MIN: usize = 3;
 /// transaction (an outbox) add their statement here.
 macro_rules! record_write {
     ($tx:ident, $article_id:expr, $kind:expr, $before:expr, $after:expr) => {
+        let (record_before, record_after): (Option<&str>, Option<&str>) = ($before, $after);
         sqlx::query(
             "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind($article_id)
         .bind($kind)
-        .bind($before)
-        .bind($after)
+        .bind(record_before)
+        .bind(record_after)
         .bind(Utc::now().trunc_subsecs(0))
         .execute(&mut *$tx)
         .await?;
+        // Telegram outbox (crate::telegram): the first publication of an article enqueues its
+        // channel post in this same transaction, so a publish can never lose its post and
+        // the unique index on (article_id) WHERE kind = 'post' means it can never enqueue
+        // two. An edit of a published article enqueues an edit job when the site asked for
+        // channel edits and the article has a post row at all.
+        let record_now = Utc::now().trunc_subsecs(3);
+        if record_after == Some("published") && record_before != Some("published") {
+            sqlx::query(crate::telegram::ENQUEUE_POST_SQL)
+                .bind($article_id)
+                .bind(record_now)
+                .execute(&mut *$tx)
+                .await?;
+        } else if record_after == Some("published") && record_before == Some("published") {
+            sqlx::query(crate::telegram::ENQUEUE_EDIT_SQL)
+                .bind($article_id)
+                .bind(record_now)
+                .execute(&mut *$tx)
+                .await?;
+        }
     };
 }
 

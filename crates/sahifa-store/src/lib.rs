@@ -27,15 +27,19 @@ pub mod models;
 
 mod articles;
 mod authors;
+mod distribution;
 pub mod redirects;
 mod settings;
 mod taxonomy;
+mod telegram;
 
 pub use articles::ArticleEvent;
 pub use db::{Backend, Db};
+pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use indexing::IndexArticle;
 pub use error::StoreError;
 pub use models::*;
+pub use telegram::{TelegramDelivery, TelegramDeliveryListed};
 
 /// Result alias for storage calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

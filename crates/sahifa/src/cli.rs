@@ -42,6 +42,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage newsroom accounts.
+    #[command(subcommand)]
+    User(crate::accounts::UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(crate::accounts::TokenCommand),
 }
 
 /// Options of `sahifa serve`.
@@ -60,12 +66,48 @@ pub struct ServeArgs {
     /// `https://news.example`; default: `http://ADDR`.
     #[arg(long, env = "SAHIFA_BASE_URL")]
     pub base_url: Option<String>,
+    /// Telegram worker timing.
+    #[command(flatten)]
+    pub telegram: TelegramTuning,
+}
+
+/// Timing of the Telegram delivery worker. The defaults suit production; tests shorten
+/// them so retries and lease expiry take seconds. (The bot token, channel and API base
+/// are read by the worker itself from `SAHIFA_TELEGRAM_*`, see README.)
+#[derive(Debug, Args, Clone)]
+pub struct TelegramTuning {
+    /// How often the worker looks for due deliveries, in milliseconds.
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_POLL_MS",
+        default_value_t = 2000,
+        hide = true
+    )]
+    pub telegram_poll_ms: u64,
+    /// First retry delay in milliseconds (doubles per failed attempt).
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_RETRY_BASE_MS",
+        default_value_t = 5000,
+        hide = true
+    )]
+    pub telegram_retry_base_ms: u64,
+    /// How long a claimed delivery stays with its worker, in seconds.
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_LEASE_SECS",
+        default_value_t = 120,
+        hide = true
+    )]
+    pub telegram_lease_secs: u64,
 }
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::serve::run(&cli.global, args).await,
+        Command::User(command) => crate::accounts::run_user(&cli.global, command).await,
+        Command::Token(command) => crate::accounts::run_token(&cli.global, command).await,
         Command::Migrate => {
             let db = open_database(&cli.global).await?;
             db.close().await;

@@ -30,14 +30,46 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let sync = sahifa_web::spawn_epoch_sync(db.clone(), Duration::from_secs(1));
+    let telegram = start_telegram(&db, &state, &args);
     tracing::info!("Sahifa is serving on http://{addr}");
     sahifa_web::serve(listener, sahifa_web::router(state), shutdown_signal())
         .await
         .context("server failed")?;
     sync.abort();
+    // Let a delivery in flight be recorded: cutting it off is what opens the duplicate
+    // window (sent but not recorded).
+    telegram.shutdown(Duration::from_secs(10)).await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the Telegram delivery worker (it idles while posting is off or unconfigured).
+fn start_telegram(
+    db: &sahifa_store::Db,
+    state: &sahifa_web::AppState,
+    args: &ServeArgs,
+) -> sahifa_telegram::WorkerHandle {
+    use sahifa_text::dates::Lang;
+    let labels = sahifa_telegram::Labels {
+        ar: state.catalog().text(Lang::Ar, "telegram-read-more"),
+        en: state.catalog().text(Lang::En, "telegram-read-more"),
+    };
+    let mut config = sahifa_telegram::WorkerConfig::new(
+        &state.config().base_url,
+        sahifa_telegram::Overrides::from_env(),
+        labels,
+    );
+    let tuning = &args.telegram;
+    config.poll_interval = Duration::from_millis(tuning.telegram_poll_ms.max(10));
+    config.retry_base = Duration::from_millis(tuning.telegram_retry_base_ms.max(10));
+    config.lease = Duration::from_secs(tuning.telegram_lease_secs.max(1));
+    // A request must end before its lease does, or a slow answer would let another
+    // worker send the same post.
+    config.request_timeout = config
+        .request_timeout
+        .min(config.lease.mul_f64(0.5).max(Duration::from_millis(500)));
+    sahifa_telegram::spawn_worker(db.clone(), config)
 }
 
 async fn shutdown_signal() {

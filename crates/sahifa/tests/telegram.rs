@@ -1,0 +1,433 @@
+//! Telegram channel posting against a fake Bot API: exactly one post per published article
+//! through failures, 429s, permanent errors, restarts and two processes on PostgreSQL.
+
+mod fake_telegram;
+
+use std::time::Duration;
+
+use fake_telegram::{Behaviour, FakeTelegram, TOKEN, eventually};
+use sahifa_store::{ArticleInput, ArticleStatus, CategoryInput, Db, Image, TelegramDelivery};
+use sahifa_telegram::{Labels, Overrides, WorkerConfig, WorkerHandle, spawn_worker};
+use sahifa_testkit::{Backend, TestDb, both_backends};
+
+const BASE: &str = "https://news.example";
+const WAIT: Duration = Duration::from_secs(30);
+
+fn fast_config(fake: &FakeTelegram, worker: &str) -> WorkerConfig {
+    let mut c = WorkerConfig::new(
+        BASE,
+        Overrides {
+            api_base: Some(fake.base.clone()),
+            ..Default::default()
+        },
+        Labels {
+            ar: "اقرأ المزيد".into(),
+            en: "Read more".into(),
+        },
+    );
+    c.poll_interval = Duration::from_millis(50);
+    c.retry_base = Duration::from_millis(100);
+    c.retry_max = Duration::from_secs(2);
+    c.lease = Duration::from_secs(3);
+    c.request_timeout = Duration::from_secs(1);
+    c.worker_id = worker.to_string();
+    c
+}
+
+/// Stores the token and channel the way the admin page does and switches posting on.
+async fn configure(db: &Db) {
+    db.set_setting("telegram.bot_token", TOKEN)
+        .await
+        .expect("token");
+    db.set_setting("telegram.channel", "@sahifa_test")
+        .await
+        .expect("channel");
+    db.set_setting("telegram.enabled", "true")
+        .await
+        .expect("enabled");
+}
+
+fn input(title: &str, status: ArticleStatus) -> ArticleInput {
+    ArticleInput {
+        slug: None,
+        title: title.to_string(),
+        lead: "تفاصيل الخبر في سطرين: مؤتمر صحفي <مهم> & عاجل".to_string(),
+        body_md: "نص الخبر.".to_string(),
+        dateline: None,
+        source: None,
+        author_id: None,
+        category_id: None,
+        tags: vec![],
+        status,
+        published_at: None,
+        image: None,
+    }
+}
+
+async fn post_row(db: &Db, article: i64) -> Option<TelegramDelivery> {
+    db.telegram_deliveries_of(article)
+        .await
+        .expect("deliveries")
+        .into_iter()
+        .find(|d| d.kind == "post")
+}
+
+async fn wait_status(db: &Db, article: i64, status: &str) -> TelegramDelivery {
+    let ok = eventually(WAIT, || async {
+        post_row(db, article)
+            .await
+            .is_some_and(|d| d.status == status)
+    })
+    .await;
+    let row = post_row(db, article).await;
+    assert!(
+        ok,
+        "delivery of article {article} never became {status}: {row:?}"
+    );
+    row.expect("row")
+}
+
+async fn stop(worker: WorkerHandle) {
+    worker.shutdown(Duration::from_secs(5)).await;
+}
+
+both_backends!(publish_posts_exactly_once, |t: TestDb| async move {
+    let fake = FakeTelegram::start(vec![]).await;
+    configure(&t.db).await;
+    let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+
+    // A draft enqueues nothing.
+    let id =
+        t.db.create_article(&input("مسودة عن «الطاقة» </script>", ArticleStatus::Draft))
+            .await
+            .expect("draft");
+    assert!(post_row(&t.db, id).await.is_none());
+
+    // Publishing it enqueues exactly one job, in the same write.
+    let mut published = input("مسودة عن «الطاقة» </script>", ArticleStatus::Published);
+    t.db.update_article(id, &published).await.expect("publish");
+    assert_eq!(
+        post_row(&t.db, id).await.expect("job").status.as_str() != "",
+        true
+    );
+    let sent = wait_status(&t.db, id, "sent").await;
+    assert_eq!(sent.attempts, 1);
+    assert_eq!(sent.chat_id.as_deref(), Some("@sahifa_test"));
+
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    let (method, body, message_id) = &posts[0];
+    assert_eq!(method, "sendMessage");
+    assert_eq!(Some(*message_id), sent.message_id);
+    assert_eq!(body["chat_id"], "@sahifa_test");
+    assert_eq!(body["parse_mode"], "HTML");
+    let text = body["text"].as_str().expect("text");
+    let link = format!("{BASE}/s/{id}");
+    assert!(
+        text.contains("<b>مسودة عن «الطاقة» &lt;/script&gt;</b>"),
+        "{text}"
+    );
+    assert!(text.contains("&lt;مهم&gt; &amp; عاجل"), "{text}");
+    assert!(text.contains(&link), "{text}");
+    let button = &body["reply_markup"]["inline_keyboard"][0][0];
+    assert_eq!(button["url"], link.as_str());
+    assert_eq!(button["text"], "اقرأ المزيد");
+
+    // Re-saving, unpublishing and publishing again never post a second time.
+    published.lead = "تحديث".into();
+    t.db.update_article(id, &published).await.expect("re-save");
+    t.db.update_article(id, &input("مسودة", ArticleStatus::Draft))
+        .await
+        .expect("unpublish");
+    t.db.update_article(id, &published)
+        .await
+        .expect("republish");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.posts().len(), 1);
+    assert_eq!(
+        t.db.telegram_deliveries_of(id).await.expect("rows").len(),
+        1
+    );
+
+    // A featured image goes out with sendPhoto, its URL made absolute.
+    let mut with_image = input("صورة من الميدان", ArticleStatus::Published);
+    with_image.image = Some(Image {
+        url: "/media/field.jpg".into(),
+        alt: "الميدان".into(),
+        caption: String::new(),
+        width: Some(1200),
+        height: Some(675),
+    });
+    let photo_id =
+        t.db.create_article(&with_image)
+            .await
+            .expect("photo article");
+    let photo = wait_status(&t.db, photo_id, "sent").await;
+    assert!(photo.with_photo);
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1].0, "sendPhoto");
+    assert_eq!(
+        posts[1].1["photo"],
+        format!("{BASE}/media/field.jpg").as_str()
+    );
+    assert!(
+        posts[1].1["caption"]
+            .as_str()
+            .expect("caption")
+            .contains("صورة من الميدان")
+    );
+    stop(worker).await;
+});
+
+both_backends!(failures_are_retried_into_one_post, |t: TestDb| async move {
+    let fake = FakeTelegram::start(vec![Behaviour::ServerError, Behaviour::BadGateway]).await;
+    configure(&t.db).await;
+    let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+    let id =
+        t.db.create_article(&input(
+            "خبر يصل بعد محاولتين فاشلتين",
+            ArticleStatus::Published,
+        ))
+        .await
+        .expect("article");
+    let sent = wait_status(&t.db, id, "sent").await;
+    assert_eq!(sent.attempts, 3);
+    assert_eq!(fake.requests().len(), 3);
+    assert_eq!(fake.posts().len(), 1);
+    stop(worker).await;
+});
+
+both_backends!(
+    too_many_requests_waits_retry_after,
+    |t: TestDb| async move {
+        let fake = FakeTelegram::start(vec![Behaviour::TooMany(2)]).await;
+        configure(&t.db).await;
+        let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+        let id =
+            t.db.create_article(&input("خبر بعد مهلة", ArticleStatus::Published))
+                .await
+                .expect("article");
+        // After the 429 the job waits at least retry_after, although the backoff base is 100 ms.
+        let waiting = eventually(WAIT, || async {
+            post_row(&t.db, id)
+                .await
+                .is_some_and(|d| d.status == "pending" && d.attempts == 1)
+        })
+        .await;
+        assert!(waiting);
+        let row = post_row(&t.db, id).await.expect("row");
+        assert!(
+            row.last_error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("429")),
+            "{row:?}"
+        );
+        assert!(
+            row.next_attempt_at - row.updated_at >= chrono::Duration::milliseconds(1990),
+            "{row:?}"
+        );
+        wait_status(&t.db, id, "sent").await;
+        let requests = fake.requests();
+        assert_eq!(requests.len(), 2);
+        assert!(requests[1].at - requests[0].at >= Duration::from_millis(1900));
+        assert_eq!(fake.posts().len(), 1);
+        stop(worker).await;
+    }
+);
+
+both_backends!(permanent_error_fails_with_reason, |t: TestDb| async move {
+    let fake = FakeTelegram::start(vec![Behaviour::BadRequest("chat not found")]).await;
+    configure(&t.db).await;
+    let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+    let id =
+        t.db.create_article(&input("خبر لقناة خاطئة", ArticleStatus::Published))
+            .await
+            .expect("article");
+    let failed = wait_status(&t.db, id, "failed").await;
+    assert_eq!(failed.attempts, 1, "a permanent error is not retried");
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("400: Bad Request: chat not found")
+    );
+    assert!(fake.posts().is_empty());
+    // The admin list shows it; an editor's retry sends it once.
+    let listed = t.db.telegram_deliveries(10, 0).await.expect("list");
+    assert_eq!(listed[0].title.as_deref(), Some("خبر لقناة خاطئة"));
+    assert!(
+        t.db.retry_telegram_delivery(failed.id)
+            .await
+            .expect("retry")
+    );
+    wait_status(&t.db, id, "sent").await;
+    assert_eq!(fake.posts().len(), 1);
+    // A sent job can never be re-queued.
+    assert!(
+        !t.db
+            .retry_telegram_delivery(failed.id)
+            .await
+            .expect("retry sent")
+    );
+    stop(worker).await;
+});
+
+both_backends!(opt_outs_and_edits, |t: TestDb| async move {
+    let fake = FakeTelegram::start(vec![]).await;
+    configure(&t.db).await;
+    t.db.set_setting("telegram.edit_updates", "true")
+        .await
+        .expect("edits");
+    let sport =
+        t.db.create_category(&CategoryInput {
+            slug: Some("sport".into()),
+            name: "رياضة".into(),
+            description: String::new(),
+            parent_id: None,
+            position: 0,
+        })
+        .await
+        .expect("category");
+    t.db.set_setting("telegram.excluded_categories", &sport.to_string())
+        .await
+        .expect("opt out");
+    let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+
+    let mut match_report = input("نتيجة المباراة", ArticleStatus::Published);
+    match_report.category_id = Some(sport);
+    let skipped_id = t.db.create_article(&match_report).await.expect("sport");
+    let skipped = wait_status(&t.db, skipped_id, "skipped").await;
+    assert!(
+        skipped
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("رياضة"))
+    );
+
+    // An old article saved now (an import) is not news for the channel.
+    let mut imported = input("أرشيف قديم", ArticleStatus::Published);
+    imported.published_at = Some(chrono::Utc::now() - chrono::Duration::days(30));
+    let imported_id = t.db.create_article(&imported).await.expect("import");
+    wait_status(&t.db, imported_id, "skipped").await;
+
+    let mut story = input("العنوان الأول", ArticleStatus::Published);
+    let id = t.db.create_article(&story).await.expect("story");
+    let post = wait_status(&t.db, id, "sent").await;
+    story.title = "العنوان بعد التصحيح".into();
+    t.db.update_article(id, &story).await.expect("edit");
+    let edited = eventually(WAIT, || async { !fake.edits().is_empty() }).await;
+    assert!(edited);
+    let edits = fake.edits();
+    assert_eq!(edits[0].0, "editMessageText");
+    assert_eq!(Some(edits[0].2), post.message_id);
+    assert!(
+        edits[0].1["text"]
+            .as_str()
+            .expect("text")
+            .contains("العنوان بعد التصحيح")
+    );
+    assert_eq!(
+        fake.posts().len(),
+        1,
+        "sport and archive articles are not posted"
+    );
+    stop(worker).await;
+});
+
+/// Starts the real binary against `url`, posting to `fake`.
+fn spawn_sahifa(
+    url: &str,
+    fake: &FakeTelegram,
+    data_dir: &std::path::Path,
+) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_sahifa"))
+        .arg("--database-url")
+        .arg(url)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--addr", "127.0.0.1:0", "--base-url", BASE])
+        .env("SAHIFA_TELEGRAM_API_BASE", &fake.base)
+        .env("SAHIFA_TELEGRAM_BOT_TOKEN", TOKEN)
+        .env("SAHIFA_TELEGRAM_CHANNEL", "@sahifa_test")
+        .env("SAHIFA_TELEGRAM_POLL_MS", "100")
+        .env("SAHIFA_TELEGRAM_RETRY_BASE_MS", "100")
+        .env("SAHIFA_TELEGRAM_LEASE_SECS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start sahifa")
+}
+
+both_backends!(restart_mid_delivery_posts_once, |t: TestDb| async move {
+    // The first request never gets an answer: the process is killed while it waits.
+    let fake = FakeTelegram::start(vec![Behaviour::Hang]).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut first = spawn_sahifa(&t.url, &fake, dir.path());
+    let id =
+        t.db.create_article(&input("خبر عبر إعادة التشغيل", ArticleStatus::Published))
+            .await
+            .expect("article");
+    assert!(eventually(WAIT, || async { !fake.requests().is_empty() }).await);
+    first.start_kill().expect("kill");
+    let _ = first.wait().await;
+    assert_eq!(post_row(&t.db, id).await.expect("row").status, "sending");
+
+    // The next process re-claims the job once the dead one's lease expires.
+    let mut second = spawn_sahifa(&t.url, &fake, dir.path());
+    let sent = wait_status(&t.db, id, "sent").await;
+    assert_eq!(sent.attempts, 2);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.posts().len(), 1);
+    assert_eq!(fake.posts_mentioning(&format!("{BASE}/s/{id}")), 1);
+    second.start_kill().expect("kill");
+    let _ = second.wait().await;
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_postgres_post_once() {
+    let Some(t) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let fake = FakeTelegram::start(vec![Behaviour::ServerError, Behaviour::TooMany(1)]).await;
+    let dir_a = tempfile::tempdir().expect("dir");
+    let dir_b = tempfile::tempdir().expect("dir");
+    let mut a = spawn_sahifa(&t.url, &fake, dir_a.path());
+    let mut b = spawn_sahifa(&t.url, &fake, dir_b.path());
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        let id =
+            t.db.create_article(&input(
+                &format!("خبر رقم {n} لعمليتين"),
+                ArticleStatus::Published,
+            ))
+            .await
+            .expect("article");
+        ids.push(id);
+    }
+    for id in &ids {
+        wait_status(&t.db, *id, "sent").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.posts().len(), ids.len(), "{:?}", fake.posts());
+    for id in &ids {
+        assert_eq!(
+            fake.posts_mentioning(&format!("{BASE}/s/{id}")),
+            1,
+            "article {id}"
+        );
+    }
+    let workers: std::collections::BTreeSet<String> = {
+        let mut set = std::collections::BTreeSet::new();
+        for id in &ids {
+            if let Some(w) = post_row(&t.db, *id).await.and_then(|d| d.claimed_by) {
+                set.insert(w);
+            }
+        }
+        set
+    };
+    assert!(!workers.is_empty());
+    a.start_kill().expect("kill a");
+    b.start_kill().expect("kill b");
+    let _ = a.wait().await;
+    let _ = b.wait().await;
+}
