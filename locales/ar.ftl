@@ -134,3 +134,29 @@ admin-telegram-retried = أُعيدت المهمة إلى قائمة الإرس�
 admin-telegram-no-deliveries = لا توجد عمليات إرسال بعد.
 admin-telegram-deleted-article = (مقال محذوف)
 admin-telegram-forbidden = لا تملك صلاحية تغيير إعدادات تلغرام.
+
+## Search
+search-title = البحث
+search-filters = تصفية النتائج
+search-category = القسم
+search-all-categories = كل الأقسام
+search-from = من تاريخ
+search-to = إلى تاريخ
+search-sort = الترتيب
+search-sort-relevance = الأكثر صلة
+search-sort-newest = الأحدث
+search-apply = تطبيق
+search-no-query = اكتب كلمة أو أكثر للبحث في مقالات الموقع.
+search-phrase-hint = ضع العبارة بين علامتي تنصيص للبحث عنها كما هي، مثل: "أسعار النفط".
+search-no-results = لم نعثر على نتائج لـ«{ $q }».
+search-no-results-hint = جرّب كلمة أخرى أو كلمات أقل، أو وسّع نطاق التاريخ، أو اختر كل الأقسام.
+search-unavailable = البحث غير متاح الآن. يرجى المحاولة بعد قليل.
+# $count: the raw number (plural selection); $total: the same number formatted for display.
+search-results-count =
+    { $count ->
+        [one] نتيجة واحدة
+        [two] نتيجتان
+        [few] { $total } نتائج
+        [many] { $total } نتيجة
+       *[other] { $total } نتيجة
+    }

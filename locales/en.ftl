@@ -130,3 +130,26 @@ admin-telegram-retried = The delivery is queued again.
 admin-telegram-no-deliveries = No deliveries yet.
 admin-telegram-deleted-article = (deleted article)
 admin-telegram-forbidden = You may not change the Telegram settings.
+
+## Search
+search-title = Search
+search-filters = Filter results
+search-category = Section
+search-all-categories = All sections
+search-from = From
+search-to = To
+search-sort = Order
+search-sort-relevance = Most relevant
+search-sort-newest = Newest
+search-apply = Apply
+search-no-query = Type one or more words to search the site's articles.
+search-phrase-hint = Put a phrase in double quotes to find it exactly, e.g. "oil prices".
+search-no-results = No results for “{ $q }”.
+search-no-results-hint = Try other or fewer words, widen the dates, or choose all sections.
+search-unavailable = Search is not available right now. Please try again shortly.
+# $count: the raw number (plural selection); $total: the same number formatted for display.
+search-results-count =
+    { $count ->
+        [one] One result
+       *[other] { $total } results
+    }

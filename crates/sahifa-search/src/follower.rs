@@ -71,7 +71,10 @@ impl Cursor {
             }
             let first_seen = *self.gaps.entry(next).or_insert(now);
             if now.duration_since(first_seen) >= GAP_GRACE {
-                tracing::debug!(id = next, "article event id never appeared; stepping over it");
+                tracing::debug!(
+                    id = next,
+                    "article event id never appeared; stepping over it"
+                );
                 next += 1;
                 continue;
             }

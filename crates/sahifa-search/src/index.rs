@@ -12,8 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -388,10 +387,7 @@ impl SearchIndex {
     }
 
     fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
-        self.inner
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Poisoned)
+        self.inner.writer.lock().map_err(|_| SearchError::Poisoned)
     }
 }
 

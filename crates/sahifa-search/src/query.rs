@@ -22,10 +22,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::Result;
 use crate::analysis::analyze;
 use crate::index::{Fields, SearchIndex};
 use crate::snippet;
-use crate::Result;
 
 /// Characters of a query that are looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -246,17 +246,23 @@ fn filters(f: &Fields, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
             Term::from_field_text(f.category_path, slug),
             IndexRecordOption::Basic,
         );
-        out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0))));
+        out.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+        ));
     }
     if req.from.is_some() || req.to.is_some() {
-        let lower = req
-            .from
-            .map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.published, t)));
-        let upper = req
-            .to
-            .map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.published, t)));
+        let lower = req.from.map_or(Bound::Unbounded, |t| {
+            Bound::Included(Term::from_field_i64(f.published, t))
+        });
+        let upper = req.to.map_or(Bound::Unbounded, |t| {
+            Bound::Excluded(Term::from_field_i64(f.published, t))
+        });
         let q = RangeQuery::new(lower, upper);
-        out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(q), 0.0))));
+        out.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+        ));
     }
     out
 }
@@ -272,8 +278,10 @@ impl SearchIndex {
         let searcher = self.inner.reader.searcher();
         let groups: Vec<Box<dyn Query>> =
             parsed.groups.iter().map(|g| group_query(&f, g)).collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            groups.iter().map(|q| (Occur::Must, q.box_clone())).collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = groups
+            .iter()
+            .map(|q| (Occur::Must, q.box_clone()))
+            .collect();
         clauses.extend(filters(&f, req));
         let strict = BooleanQuery::new(clauses);
         let mut results = self.collect(&searcher, &strict, req, &parsed)?;
@@ -305,7 +313,10 @@ impl SearchIndex {
             Sort::Newest => {
                 let (total, docs) = searcher.search(
                     query,
-                    &(Count, top.order_by_fast_field::<i64>("published", Order::Desc)),
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>("published", Order::Desc),
+                    ),
                 )?;
                 (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
             }
@@ -333,7 +344,11 @@ impl SearchIndex {
         let body_matches = crate::analysis::analyze(&body)
             .iter()
             .any(|w| w.forms.iter().any(|t| terms.contains(t)));
-        let snippet_source = if body_matches || lead.is_empty() { &body } else { &lead };
+        let snippet_source = if body_matches || lead.is_empty() {
+            &body
+        } else {
+            &lead
+        };
         let category = match (text(f.category_slug), text(f.category)) {
             (slug, name) if !slug.is_empty() => Some((slug, name)),
             _ => None,
@@ -370,7 +385,11 @@ mod tests {
         let p = parse("أسعار \"النفط الخام");
         assert_eq!(p.groups.len(), 2);
         assert!(parse("\"\"\"").groups.is_empty());
-        assert!(parse("+ - && || ! ( ) { } [ ] ^ ~ * ? : \\ /").groups.is_empty());
+        assert!(
+            parse("+ - && || ! ( ) { } [ ] ^ ~ * ? : \\ /")
+                .groups
+                .is_empty()
+        );
         assert!(parse("AND OR NOT").groups.len() <= 3);
     }
 

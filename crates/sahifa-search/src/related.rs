@@ -74,8 +74,8 @@ impl SearchIndex {
             ));
         }
         let query = BooleanQuery::new(clauses);
-        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
-            move |segment: &SegmentReader| {
+        let collector =
+            TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
                 let published = segment
                     .fast_fields()
                     .i64("published")
@@ -86,8 +86,7 @@ impl SearchIndex {
                     let age_days = ((now_unix - at).max(0) as f32) / 86_400.0;
                     score * (1.0 + RECENCY_BONUS * 0.5f32.powf(age_days / HALF_LIFE_DAYS))
                 }
-            },
-        );
+            });
         let top = searcher.search(&query, &collector)?;
         let mut ids = Vec::with_capacity(top.len());
         for (score, address) in top {

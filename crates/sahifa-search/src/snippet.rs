@@ -45,9 +45,8 @@ pub fn excerpt(text: &str, terms: &HashSet<String>, max_chars: usize) -> String 
         .collect();
     let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     let total_chars = char_starts.len();
-    let byte_at = |char_index: usize| -> usize {
-        char_starts.get(char_index).copied().unwrap_or(text.len())
-    };
+    let byte_at =
+        |char_index: usize| -> usize { char_starts.get(char_index).copied().unwrap_or(text.len()) };
     let char_of = |byte: usize| -> usize { char_starts.partition_point(|&b| b < byte) };
     if total_chars <= max_chars {
         return render(text, 0, text.len(), terms, false, false);
@@ -158,7 +157,10 @@ mod tests {
 
     #[test]
     fn escapes_everything_else() {
-        let html = highlight_all("<script>alert('x')</script> امريكا & co", &terms(&["امريكا"]));
+        let html = highlight_all(
+            "<script>alert('x')</script> امريكا & co",
+            &terms(&["امريكا"]),
+        );
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("&amp; co"));

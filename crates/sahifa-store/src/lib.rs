@@ -36,8 +36,8 @@ mod telegram;
 pub use articles::ArticleEvent;
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
-pub use indexing::IndexArticle;
 pub use error::StoreError;
+pub use indexing::IndexArticle;
 pub use models::*;
 pub use telegram::{TelegramDelivery, TelegramDeliveryListed};
 

@@ -12,6 +12,7 @@ pub mod files;
 pub mod headers;
 pub mod i18n;
 pub mod pages;
+pub mod search_api;
 pub mod state;
 pub mod theme;
 pub mod urls;
@@ -53,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(files::serve_asset))
         .route("/media/{*path}", get(files::serve_media))
         .route("/healthz", get(healthz))
+        .route("/search", get(pages::search::show_search))
+        .route("/api/v1/search", get(search_api::search))
         .nest("/api/v1", api::router())
         .fallback(pages::errors::not_found)
         .layer(middleware::from_fn_with_state(

@@ -1,7 +1,7 @@
 //! What every request handler shares.
 
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono_tz::Tz;
 use sahifa_store::{Category, Db, SiteSettings};
@@ -78,6 +78,9 @@ struct Inner {
     catalog: Arc<Catalog>,
     cache: PageCache,
     site: RwLock<Option<(u64, Arc<SiteView>)>>,
+    /// The search index, once start-up has opened it (absent in processes and tests that
+    /// run without search: pages then fall back to database queries).
+    search: OnceLock<sahifa_search::SearchIndex>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
                 catalog,
                 cache,
                 site: RwLock::new(None),
+                search: OnceLock::new(),
             }),
         }
     }
@@ -114,6 +118,16 @@ impl AppState {
     /// Locale messages.
     pub fn catalog(&self) -> &Catalog {
         &self.inner.catalog
+    }
+
+    /// Attaches the search index; a second call is ignored (one index per process).
+    pub fn set_search(&self, index: sahifa_search::SearchIndex) {
+        let _ = self.inner.search.set(index);
+    }
+
+    /// The search index, when this process runs one.
+    pub fn search(&self) -> Option<&sahifa_search::SearchIndex> {
+        self.inner.search.get()
     }
 
     /// Rendered pages.

@@ -209,7 +209,7 @@ pub fn render(
             "description": description,
             "canonical": canonical,
         },
-        "search_url": null,
+        "search_url": "/search",
         "year": chrono::Utc::now().with_timezone(&site.tz).format("%Y").to_string(),
     });
     if let (Value::Object(target), Value::Object(common)) = (&mut ctx, common) {

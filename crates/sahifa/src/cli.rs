@@ -42,6 +42,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database, with a progress bar (stop a server
+    /// using the same data dir first).
+    Reindex,
+    /// Import articles from a JSON Lines file (one JSON object per line).
+    ImportJsonl(crate::import_jsonl::ImportArgs),
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(crate::accounts::UserCommand),
@@ -106,6 +111,8 @@ pub struct TelegramTuning {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::serve::run(&cli.global, args).await,
+        Command::Reindex => crate::search::reindex(&cli.global).await,
+        Command::ImportJsonl(args) => crate::import_jsonl::run(&cli.global, args).await,
         Command::User(command) => crate::accounts::run_user(&cli.global, command).await,
         Command::Token(command) => crate::accounts::run_token(&cli.global, command).await,
         Command::Migrate => {

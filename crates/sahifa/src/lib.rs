@@ -3,4 +3,6 @@
 
 pub mod cli;
 pub mod demo;
+pub mod import_jsonl;
+pub mod search;
 pub mod serve;

@@ -26,6 +26,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         page_cache_entries: 10_000,
     };
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
+    let indexer = crate::search::start(&db, &global.data_dir, &state).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -36,6 +37,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("server failed")?;
     sync.abort();
+    indexer.abort();
     // Let a delivery in flight be recorded: cutting it off is what opens the duplicate
     // window (sent but not recorded).
     telegram.shutdown(Duration::from_secs(10)).await;

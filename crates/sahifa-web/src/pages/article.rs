@@ -28,7 +28,7 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         return moved(&state, SlugKind::Article, &slug, urls::article).await;
     };
     let site = state.site().await?;
-    let related = db.related_articles(&article).await?;
+    let related = related_articles(&state, &article).await?;
     let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
@@ -46,6 +46,49 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         ctx,
     )?;
     Ok(Rendered::Html(html))
+}
+
+/// The «مقالات ذات صلة» block: articles about the same thing, chosen by the search index
+/// from the article's own words (3 to 6). Without an index, or when it finds fewer than
+/// three, the database's same-category/shared-tag list fills in.
+async fn related_articles(
+    state: &AppState,
+    article: &sahifa_store::Article,
+) -> Result<Vec<sahifa_store::ArticleSummary>, AppError> {
+    const MAX: usize = 6;
+    const MIN: usize = 3;
+    let db = state.db();
+    let Some(index) = state.search().cloned() else {
+        return Ok(db.related_articles(article).await?);
+    };
+    let id = article.summary.id;
+    let now = chrono::Utc::now().timestamp();
+    let ids = match tokio::task::spawn_blocking(move || index.related(id, MAX, now)).await {
+        Ok(Ok(ids)) => ids,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "related articles from the index failed");
+            Vec::new()
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "related articles task failed");
+            Vec::new()
+        }
+    };
+    // Re-read from the database: only what is published right now is shown.
+    let mut related = db.published_summaries_by_ids(&ids).await?;
+    related.retain(|a| a.id != id);
+    if related.len() < MIN {
+        for extra in db.related_articles(article).await? {
+            if related.len() >= MIN {
+                break;
+            }
+            if related.iter().all(|r| r.id != extra.id) {
+                related.push(extra);
+            }
+        }
+    }
+    related.truncate(MAX);
+    Ok(related)
 }
 
 /// Where a slug that names nothing should send the reader: the normalised spelling (a

@@ -5,6 +5,7 @@ pub mod archive;
 pub mod article;
 pub mod errors;
 pub mod home;
+pub mod search;
 
 use std::collections::HashMap;
 use std::future::Future;

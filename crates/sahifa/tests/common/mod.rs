@@ -19,11 +19,22 @@ pub struct TestApp {
     /// The database (dropped with the app).
     pub test_db: TestDb,
     server: tokio::task::JoinHandle<()>,
+    indexer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
     /// Starts a server over `test_db`, with the demo site loaded when `demo` is true.
     pub async fn start(test_db: TestDb, demo: bool) -> TestApp {
+        Self::start_with(test_db, demo, false).await
+    }
+
+    /// Like [`TestApp::start`], with the search index opened (rebuilt when missing or
+    /// damaged) in the data dir and its write-log follower running, as `sahifa serve` does.
+    pub async fn start_with_search(test_db: TestDb, demo: bool) -> TestApp {
+        Self::start_with(test_db, demo, true).await
+    }
+
+    async fn start_with(test_db: TestDb, demo: bool, search: bool) -> TestApp {
         let db = test_db.db.clone();
         let data_dir = test_db.dir.path().to_path_buf();
         if demo {
@@ -43,6 +54,16 @@ impl TestApp {
             page_cache_entries: 1000,
         };
         let state = sahifa_web::build_state(db.clone(), config).expect("state");
+        let indexer = if search {
+            let data_dir = state.config().data_dir.clone();
+            Some(
+                sahifa::search::start(&db, &data_dir, &state)
+                    .await
+                    .expect("search index"),
+            )
+        } else {
+            None
+        };
         let router = sahifa_web::router(state);
         let server = tokio::spawn(async move {
             let _ = sahifa_web::serve(listener, router, std::future::pending()).await;
@@ -58,6 +79,7 @@ impl TestApp {
             client,
             test_db,
             server,
+            indexer,
         }
     }
 
@@ -98,6 +120,9 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        if let Some(indexer) = &self.indexer {
+            indexer.abort();
+        }
     }
 }
 
