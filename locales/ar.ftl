@@ -135,6 +135,124 @@ admin-telegram-no-deliveries = لا توجد عمليات إرسال بعد.
 admin-telegram-deleted-article = (مقال محذوف)
 admin-telegram-forbidden = لا تملك صلاحية تغيير إعدادات تلغرام.
 
+## Newsroom admin
+admin-brand = غرفة الأخبار
+admin-logout = تسجيل الخروج
+admin-view-site = عرض الموقع
+admin-nav-label = قائمة الإدارة
+admin-nav-dashboard = الرئيسية
+admin-nav-articles = المقالات
+admin-nav-new-article = مقال جديد
+admin-nav-media = الوسائط
+admin-nav-categories = الأقسام
+admin-nav-tags = الوسوم
+admin-nav-users = المستخدمون
+admin-nav-settings = الإعدادات
+admin-nav-audit = سجل العمليات
+admin-nav-tokens = مفاتيح الواجهة البرمجية
+role-administrator = مدير
+role-editor = محرر
+role-author = كاتب
+role-contributor = مساهم
+admin-login-title = تسجيل الدخول
+admin-field-email = البريد الإلكتروني
+admin-field-password = كلمة المرور
+admin-login-submit = دخول
+admin-login-failed = البريد الإلكتروني أو كلمة المرور غير صحيحة.
+admin-login-throttled = محاولات دخول خاطئة كثيرة. يرجى الانتظار { $minutes } دقيقة ثم المحاولة مجدداً.
+admin-status-draft = مسودة
+admin-status-pending = بانتظار المراجعة
+admin-status-scheduled = مجدول
+admin-status-published = منشور
+admin-latest-published = آخر المنشور
+admin-field-title = العنوان
+admin-field-status = الحالة
+admin-field-category = القسم
+admin-field-owner = صاحب المقال
+admin-field-updated = آخر تعديل
+admin-field-author = الكاتب
+admin-field-lead = المقدمة
+admin-field-dateline = مكان الخبر ومصدره (الديباجة)
+admin-field-source = الوكالة أو المصدر
+admin-field-body = نص المقال
+admin-field-tags = الوسوم
+admin-field-image = الصورة البارزة
+admin-field-slug = الرابط المختصر (slug)
+admin-field-publish-at = موعد النشر
+admin-field-publish-time = ساعة النشر
+admin-field-when = التاريخ
+admin-field-who = بواسطة
+admin-field-name = الاسم
+admin-field-role = الدور
+admin-field-active = الحساب مفعّل
+admin-field-alt = النص البديل
+admin-field-caption = التعليق
+admin-field-description = الوصف
+admin-field-parent = القسم الأب
+admin-field-position = الترتيب
+admin-view = عرض
+admin-dashboard-title = لوحة التحكم
+admin-pending-comments = تعليقات بانتظار المراجعة
+admin-none = لا شيء هنا بعد.
+admin-articles-title = المقالات
+admin-all = الكل
+admin-search-title = البحث في العناوين
+admin-filter = تصفية
+admin-edit-article-title = تحرير مقال
+admin-new-article-title = مقال جديد
+admin-revisions-title = المراجعات
+admin-error-fix-below = لم يُحفظ المقال. صحّح الحقول المشار إليها أدناه.
+admin-dateline-placeholder = مثال: طهران - ميدل ايست نيوز
+admin-source-placeholder = مثال: وكالة إرنا
+admin-markdown-hint = يُكتب النص بصيغة Markdown: سطر فارغ بين الفقرات، و## لعنوان فرعي، و> للاقتباس.
+admin-preview = معاينة
+admin-tags-hint = افصل بين الوسوم بفاصلة؛ يُنشأ الوسم الجديد تلقائياً.
+admin-no-image = بلا صورة
+admin-upload-link = رفع صورة جديدة
+admin-slug-hint = يُترك فارغاً ليُشتق من العنوان. عند تغييره يُحوَّل الرابط القديم إلى الجديد.
+admin-timezone-hint = بتوقيت الموقع. مطلوب للمقالات المجدولة.
+admin-save = حفظ
+admin-submit-review = إرسال للمراجعة
+admin-delete = حذف
+admin-diff-old = الأقدم
+admin-diff-new = الأحدث
+admin-restore = استعادة
+admin-compare = مقارنة المراجعتين
+admin-diff-title = الفرق بين مراجعتين
+admin-unchanged = (بلا تغيير)
+admin-profile-title = حسابي
+admin-sessions = الجلسات المفتوحة
+admin-last-seen = آخر نشاط
+admin-browser = المتصفح
+admin-this-session = هذه الجلسة
+admin-logout-others = تسجيل الخروج من الجلسات الأخرى
+admin-notice-saved = حُفظت التغييرات.
+admin-notice-deleted = تم الحذف.
+admin-notice-published = نُشر المقال.
+admin-notice-submitted = أُرسل المقال للمراجعة.
+admin-notice-restored = استُعيدت المراجعة.
+admin-notice-logged-out-others = أُغلقت الجلسات الأخرى.
+admin-notice-created = تم الإنشاء.
+admin-notice-revoked = أُلغي المفتاح.
+admin-notice-uploaded = رُفعت الصورة.
+admin-notice-password-changed = تغيّرت كلمة المرور.
+admin-error-title-required = العنوان مطلوب.
+admin-error-title-too-long = العنوان أطول من ٣٠٠ حرف.
+admin-error-slug-invalid = لا يصلح هذا النص رابطاً: استخدم حروفاً أو أرقاماً.
+admin-error-date-invalid = التاريخ أو الساعة غير صالحين.
+admin-error-schedule-needs-date = حدّد موعد النشر للمقال المجدول.
+admin-error-schedule-in-past = موعد النشر المجدول يجب أن يكون في المستقبل.
+admin-error-unknown-category = القسم المختار غير موجود.
+admin-error-unknown-author = الكاتب المختار غير موجود.
+admin-error-unknown-media = الصورة المختارة غير موجودة.
+password-too-short = كلمة المرور قصيرة: عشرة أحرف على الأقل.
+password-too-long = كلمة المرور طويلة جداً.
+admin-error-not-saved = تعذّر حفظ المقال بهذه البيانات.
+api-forbidden = لا تملك صلاحية تنفيذ هذه العملية.
+api-unauthorized = مطلوب مفتاح واجهة برمجية صالح في ترويسة Authorization: Bearer.
+api-bad-request = الطلب غير صالح.
+api-bad-json = نص JSON في الطلب غير صالح أو يحوي حقولاً غير معروفة.
+
 ## Search
 search-title = البحث
 search-filters = تصفية النتائج
@@ -160,3 +278,172 @@ search-results-count =
         [many] { $total } نتيجة
        *[other] { $total } نتيجة
     }
+
+## Newsroom admin pages
+admin-create = إنشاء
+admin-rename = إعادة تسمية
+admin-revoke = إلغاء
+admin-never = أبداً
+admin-you = أنت
+admin-field-created = تاريخ الإنشاء
+admin-field-byline = التوقيع (الكاتب)
+admin-articles-count = المقالات
+admin-error-not-saved-fix = لم يُحفظ شيء. صحّح الحقول المشار إليها أدناه.
+admin-error-name-required = الاسم مطلوب.
+admin-error-name-too-long = الاسم أطول من ١٠٠ حرف.
+admin-error-description-too-long = الوصف أطول من ٥٠٠ حرف.
+admin-error-position-invalid = الترتيب يجب أن يكون عدداً صحيحاً.
+admin-error-slug-taken = هذا الرابط المختصر مستخدم لقسم آخر.
+admin-error-parent-cycle = لا يمكن أن يكون القسم أباً لنفسه أو لأحد أقسامه الفرعية.
+admin-error-confirm-delete = أكّد أنك تفهم ما سيحدث بتحديد المربع قبل الحذف.
+admin-error-tag-taken = يوجد وسم آخر بهذا الاسم أو الرابط المختصر.
+admin-categories-title = الأقسام
+admin-edit-category-title = تحرير قسم
+admin-new-category = قسم جديد
+admin-back-to-categories = العودة إلى الأقسام
+admin-category-tree = شجرة الأقسام
+admin-category-top-level = (قسم رئيسي)
+admin-category-slug-hint = يُترك فارغاً ليُشتق من الاسم. عند تغييره يُحوَّل الرابط القديم إلى الجديد.
+admin-category-position-hint = الأصغر يظهر أولاً بين الأقسام الشقيقة.
+admin-delete-category = حذف القسم
+admin-category-delete-warning =
+    { $count ->
+        [0] لا توجد مقالات في هذا القسم.
+        [one] عند الحذف يصبح المقال الوحيد في هذا القسم بلا قسم.
+        [two] عند الحذف يصبح المقالان في هذا القسم بلا قسم.
+        [few] عند الحذف تصبح { $articles } مقالات في هذا القسم بلا قسم.
+       *[other] عند الحذف يصبح { $articles } مقالاً في هذا القسم بلا قسم.
+    }
+admin-category-delete-children = وتنتقل أقسامه الفرعية إلى القسم الأعلى منه.
+admin-category-delete-confirm = أفهم ذلك وأريد حذف القسم.
+admin-tags-title = الوسوم
+admin-tags-page-hint = تغيير اسم الوسم يغيّر رابطه، ويبقى الرابط القديم يحوّل إلى الجديد. حذف الوسم يزيله من مقالاته دون حذفها.
+admin-tag-articles =
+    { $count ->
+        [0] لا مقالات
+        [one] مقال واحد
+        [two] مقالان
+        [few] { $articles } مقالات
+       *[other] { $articles } مقالاً
+    }
+admin-delete-tag-named = حذف الوسم «{ $name }»
+admin-users-title = المستخدمون
+admin-new-user-title = مستخدم جديد
+admin-edit-user-title = تحرير مستخدم
+admin-back-to-users = العودة إلى المستخدمين
+admin-user-active = مفعّل
+admin-user-disabled = معطّل
+admin-email-fixed-hint = البريد الإلكتروني هو اسم الدخول ولا يتغيّر من هنا.
+admin-roles-hint = المدير: كل شيء. المحرر: كل المقالات والنشر والأقسام. الكاتب: مقالاته وينشرها. المساهم: مسودات يرسلها للمراجعة.
+admin-byline-none = بلا توقيع
+admin-byline-new = توقيع جديد باسم الحساب
+admin-active-hint = الحساب المعطّل لا يستطيع الدخول، وتنتهي جلساته فوراً.
+admin-password-hint = { $min } أحرف على الأقل.
+admin-reset-password = تعيين كلمة مرور جديدة
+admin-new-password = كلمة المرور الجديدة
+admin-reset-password-hint = { $min } أحرف على الأقل. تنتهي كل جلسات الحساب المفتوحة.
+admin-delete-user = حذف الحساب
+admin-delete-user-warning = يُحذف الحساب وجلساته ومفاتيحه، وتبقى مقالاته منشورة بلا صاحب.
+admin-error-email-invalid = البريد الإلكتروني غير صالح.
+admin-error-email-taken = يوجد حساب بهذا البريد الإلكتروني.
+admin-error-role-invalid = اختر دوراً من القائمة.
+admin-error-last-admin = هذا آخر مدير مفعّل: لا يمكن تغيير دوره أو تعطيله أو حذفه قبل تعيين مدير آخر.
+admin-error-disable-self = لا يمكنك تعطيل حسابك بنفسك.
+admin-error-delete-self = لا يمكنك حذف حسابك بنفسك.
+admin-settings-title = إعدادات الموقع
+admin-settings-site = الموقع
+admin-settings-regional = اللغة والوقت والأرقام
+admin-settings-telegram = تيليغرام
+admin-settings-comments = التعليقات
+admin-settings-comments-placeholder = تصل إعدادات التعليقات مع ميزة التعليقات.
+admin-field-site-name = اسم الموقع
+admin-field-tagline = الشعار
+admin-field-locale = لغة الواجهة
+admin-locale-ar = العربية
+admin-locale-en = الإنجليزية
+admin-field-time-zone = المنطقة الزمنية
+admin-time-zone-hint = اسم المنطقة بصيغة IANA، مثل Asia/Beirut أو Africa/Cairo. تُعرض المواعيد وتُجدول بهذا التوقيت.
+admin-field-digit-style = شكل الأرقام
+admin-digits-western = غربية (0123)
+admin-digits-arabic-indic = هندية عربية (٠١٢٣)
+admin-field-telegram-channel = قناة تيليغرام
+admin-telegram-channel-hint = اسم القناة مسبوقاً بـ@ أو رقم المحادثة، ويُترك فارغاً إن لم توجد قناة.
+admin-error-tagline-too-long = الشعار أطول من ٢٠٠ حرف.
+admin-error-locale-invalid = اختر العربية أو الإنجليزية.
+admin-error-time-zone-invalid = منطقة زمنية غير معروفة. اكتبها بصيغة IANA مثل Asia/Beirut.
+admin-error-digit-style-invalid = اختر شكل الأرقام من القائمة.
+admin-error-telegram-channel-invalid = اكتب اسم القناة مسبوقاً بـ@ (من ٥ إلى ٣٢ حرفاً لاتينياً أو رقماً أو _) أو رقم المحادثة.
+admin-tokens-title = مفاتيح الواجهة البرمجية
+admin-tokens-hint = مفتاح شخصي يتيح لوكالة أو تطبيق النشر باسمك وبصلاحياتك عبر الواجهة البرمجية. أرسله في ترويسة Authorization: Bearer.
+admin-new-token = مفتاح جديد
+admin-token-name = الغرض من المفتاح
+admin-token-name-placeholder = مثال: وكالة الأنباء
+admin-create-token = إنشاء المفتاح
+admin-token-created = أُنشئ المفتاح
+admin-token-shown-once = انسخ المفتاح الآن واحفظه في مكان آمن: لن يظهر مرة أخرى.
+admin-my-tokens = مفاتيحي
+admin-all-tokens = كل المفاتيح
+admin-token-prefix = بدايته
+admin-token-last-used = آخر استخدام
+admin-token-revoked-on = أُلغي في { $date }
+admin-audit-title = سجل العمليات
+admin-audit-action = العملية
+admin-audit-object = على
+admin-audit-detail = التفاصيل
+admin-audit-system = النظام
+admin-audit-action-created = إنشاء
+admin-audit-action-updated = تعديل
+admin-audit-action-published = نشر
+admin-audit-action-unpublished = إلغاء نشر
+admin-audit-action-scheduled = جدولة
+admin-audit-action-deleted = حذف
+admin-audit-action-restored = استعادة مراجعة
+admin-audit-action-renamed = إعادة تسمية
+admin-audit-action-role-changed = تغيير الدور
+admin-audit-action-enabled = تفعيل
+admin-audit-action-disabled = تعطيل
+admin-audit-action-password-changed = تغيير كلمة المرور
+admin-audit-action-password-reset = تعيين كلمة مرور
+admin-audit-action-settings-changed = تغيير الإعدادات
+admin-audit-kind-article = مقال
+admin-audit-kind-category = قسم
+admin-audit-kind-tag = وسم
+admin-audit-kind-user = مستخدم
+admin-audit-kind-token = مفتاح
+admin-audit-kind-media = صورة
+admin-audit-kind-settings = الإعدادات
+admin-audit-kind-comment = تعليق
+admin-media-title = الوسائط
+admin-upload-image = رفع صورة
+admin-field-file = الملف
+admin-upload = رفع
+admin-upload-hint = JPEG أو PNG أو WebP، حتى { $max_mb } ميغابايت. تُزال بيانات EXIF والموقع الجغرافي، وتُنشأ نسخ بمقاسات مختلفة للشاشات.
+admin-alt-hint = وصف قصير للصورة لمن لا يراها، يقرؤه قارئ الشاشة.
+admin-error-alt-too-long = النص البديل أطول من ٣٠٠ حرف.
+admin-error-caption-too-long = التعليق أطول من ١٠٠٠ حرف.
+admin-media-kb = { $kb } ك.ب
+admin-media-variants =
+    { $count ->
+        [0] بلا نسخ إضافية
+        [one] نسخة واحدة
+        [two] نسختان
+        [few] { $variants } نسخ
+       *[other] { $variants } نسخة
+    }
+admin-media-used-by =
+    { $count ->
+        [one] مستخدمة في مقال واحد
+        [two] مستخدمة في مقالين
+        [few] مستخدمة في { $articles } مقالات
+       *[other] مستخدمة في { $articles } مقالاً
+    }
+admin-media-unused = غير مستخدمة
+admin-media-in-use = لا يمكن حذف هذه الصورة لأنها الصورة البارزة لهذه المقالات. اختر لها صورة أخرى أولاً:
+media-error-empty = لم يُرسل أي ملف، أو الملف فارغ.
+media-error-too-large = الملف أكبر من الحد المسموح ({ $max_mb } ميغابايت).
+media-error-unsupported-type = هذا الملف ليس صورة JPEG أو PNG أو WebP، مهما كان امتداد اسمه.
+media-error-corrupt = الصورة تالفة أو ناقصة ولا يمكن قراءتها.
+media-error-too-many-pixels = أبعاد الصورة { $width }×{ $height } تتجاوز الحد المسموح ({ $max_megapixels } ميغابكسل).
+media-error-side-too-long = أبعاد الصورة { $width }×{ $height }: أحد ضلعيها أطول من { $max_side } بكسل.
+media-error-unsupported-feature = تستخدم الصورة صيغة داخلية غير مدعومة. احفظها من جديد بصيغة JPEG أو PNG وأعد رفعها.
+media-error-internal = تعذّرت معالجة الصورة بسبب خطأ في الخادم. حاول مجدداً بعد قليل.

@@ -20,18 +20,22 @@ macro_rules! with_pool {
     };
 }
 
+mod admin_taxonomy;
 mod db;
 mod error;
 mod indexing;
 pub mod models;
 
+#[macro_use]
 mod articles;
 mod authors;
 mod distribution;
+mod newsroom;
 pub mod redirects;
 mod settings;
 mod taxonomy;
 mod telegram;
+mod users;
 
 pub use articles::ArticleEvent;
 pub use db::{Backend, Db};
@@ -39,7 +43,9 @@ pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use error::StoreError;
 pub use indexing::IndexArticle;
 pub use models::*;
+pub use newsroom::{AdminArticleFilter, AdminArticleRow, AuditEntry, MediaRow, NewMedia, Revision};
 pub use telegram::{TelegramDelivery, TelegramDeliveryListed};
+pub use users::{ApiToken, Role, SessionRow, User, normalise_email};
 
 /// Result alias for storage calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

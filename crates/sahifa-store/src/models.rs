@@ -160,8 +160,8 @@ pub struct Article {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a caller supplies to create or replace an article.
-#[derive(Debug, Clone, PartialEq)]
+/// What a caller supplies to create or replace an article (also the revision snapshot).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleInput {
     /// Wanted slug; derived from the title when `None`. Normalised either way.
     pub slug: Option<String>,

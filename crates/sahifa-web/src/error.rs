@@ -14,6 +14,12 @@ pub enum AppError {
     /// The URL or form is malformed (e.g. `?page=abc`).
     #[error("bad request")]
     BadRequest,
+    /// Signed in, but the role does not allow this (or the CSRF check failed).
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in: go to the login page, then back to this path.
+    #[error("login required")]
+    LoginRequired(String),
     /// A failure on our side; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -41,6 +47,8 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -50,6 +58,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
+        }
+        if let AppError::LoginRequired(next) = &self {
+            let target = format!("/admin/login?next={}", crate::urls::query_value(next));
+            return crate::pages::see_other(&target);
         }
         let status = self.status();
         let mut response = status.into_response();

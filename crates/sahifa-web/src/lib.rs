@@ -4,15 +4,24 @@
 //! handlers share; pages render through the theme ([`theme`]) with words from the locale
 //! catalogue ([`i18n`]) and are kept ready in every encoding in the page cache ([`cache`]).
 
+pub mod admin;
+pub mod admin_api;
+pub mod admin_telegram;
 pub mod api;
+pub mod auth;
 pub mod cache;
+pub mod distribution;
 pub mod encoded;
 pub mod error;
+pub mod feeds;
 pub mod files;
 pub mod headers;
 pub mod i18n;
+pub mod media;
 pub mod pages;
 pub mod search_api;
+pub mod seo;
+pub mod sitemaps;
 pub mod state;
 pub mod theme;
 pub mod urls;
@@ -54,8 +63,14 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(files::serve_asset))
         .route("/media/{*path}", get(files::serve_media))
         .route("/healthz", get(healthz))
+        .route("/s/{id}", get(distribution::short_link))
+        .route("/robots.txt", get(distribution::robots))
+        .merge(feeds::router())
+        .merge(sitemaps::router())
         .route("/search", get(pages::search::show_search))
         .route("/api/v1/search", get(search_api::search))
+        .nest("/admin", admin::router())
+        .nest("/api/v1/admin", admin_api::router())
         .nest("/api/v1", api::router())
         .fallback(pages::errors::not_found)
         .layer(middleware::from_fn_with_state(
@@ -100,13 +115,39 @@ pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> 
     })
 }
 
+/// Publishes scheduled articles when their time comes, checking every `every`. Safe to run
+/// in every process sharing a database: each article is claimed by exactly one of them.
+pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match db.publish_due(chrono::Utc::now()).await {
+                Ok(published) => {
+                    for (id, title) in published {
+                        tracing::info!(id, %title, "scheduled article published");
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "scheduled publishing sweep failed"),
+            }
+            // Expired sessions are deleted when used; this clears the ones never used again.
+            let now = chrono::Utc::now();
+            let _ = db
+                .purge_sessions(now, now - chrono::Duration::days(30))
+                .await;
+        }
+    })
+}
+
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes in-flight requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    // Connect info gives handlers the peer address (login throttling per address).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

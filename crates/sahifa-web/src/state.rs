@@ -24,6 +24,27 @@ pub struct WebConfig {
     pub base_url: String,
     /// Maximum number of rendered pages kept in memory.
     pub page_cache_entries: usize,
+    /// A session unused for this long ends.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, used or not.
+    pub session_absolute: chrono::Duration,
+    /// How often the scheduled-publishing sweep runs.
+    pub scheduler_every: std::time::Duration,
+}
+
+impl WebConfig {
+    /// The defaults for everything but the data dir and the public origin.
+    pub fn new(data_dir: PathBuf, base_url: String) -> WebConfig {
+        WebConfig {
+            data_dir,
+            theme_dir: None,
+            base_url,
+            page_cache_entries: 10_000,
+            session_idle: chrono::Duration::hours(12),
+            session_absolute: chrono::Duration::days(7),
+            scheduler_every: std::time::Duration::from_secs(1),
+        }
+    }
 }
 
 /// The site settings resolved into the types pages need, plus the navigation.
@@ -77,6 +98,8 @@ struct Inner {
     theme: Theme,
     catalog: Arc<Catalog>,
     cache: PageCache,
+    /// Feeds and sitemaps, cached like pages (see `crate::distribution`).
+    documents: crate::distribution::DocumentCache,
     site: RwLock<Option<(u64, Arc<SiteView>)>>,
     /// The search index, once start-up has opened it (absent in processes and tests that
     /// run without search: pages then fall back to database queries).
@@ -94,6 +117,7 @@ impl AppState {
                 theme,
                 catalog,
                 cache,
+                documents: crate::distribution::DocumentCache::new(2_000),
                 site: RwLock::new(None),
                 search: OnceLock::new(),
             }),
@@ -133,6 +157,11 @@ impl AppState {
     /// Rendered pages.
     pub fn cache(&self) -> &PageCache {
         &self.inner.cache
+    }
+
+    /// Rendered feeds and sitemaps.
+    pub fn documents(&self) -> &crate::distribution::DocumentCache {
+        &self.inner.documents
     }
 
     /// The current site settings and navigation, re-read only when content changed.

@@ -29,16 +29,23 @@ pub struct ImageView {
     caption: String,
     width: Option<i64>,
     height: Option<i64>,
+    /// Responsive variants in the original format, `url 320w, url 640w, ...`.
+    srcset: Option<String>,
+    /// The same widths as WebP, for a `<source type="image/webp">`.
+    srcset_webp: Option<String>,
 }
 
 impl From<&Image> for ImageView {
     fn from(i: &Image) -> Self {
+        let (srcset, srcset_webp) = crate::media::srcsets_for_url(&i.url, i.width).unzip();
         ImageView {
             src: i.url.clone(),
             alt: i.alt.clone(),
             caption: i.caption.clone(),
             width: i.width,
             height: i.height,
+            srcset,
+            srcset_webp,
         }
     }
 }
@@ -149,7 +156,10 @@ pub fn article(state: &AppState, site: &SiteView, a: &Article) -> Value {
         "source": a.source,
         "body_html": a.body_html,
         "tags": a.tags.iter().map(|t| Link { name: t.name.clone(), url: urls::tag(&t.slug) }).collect::<Vec<_>>(),
-        "share": share_links(&absolute_url, &s.title),
+        // Share text carries the short link: stable across slug edits and short in a chat,
+        // where a percent-encoded Arabic slug would run to hundreds of characters.
+        "short_url": crate::distribution::short_url(state, s.id),
+        "share": share_links(&crate::distribution::short_url(state, s.id), &s.title),
     })
 }
 
@@ -210,6 +220,8 @@ pub fn render(
             "canonical": canonical,
         },
         "search_url": "/search",
+        "seo": crate::seo::page(state, site, canonical, title, description, None),
+        "feed_url": crate::feeds::feed_path(None, crate::feeds::Format::Rss),
         "year": chrono::Utc::now().with_timezone(&site.tz).format("%Y").to_string(),
     });
     if let (Value::Object(target), Value::Object(common)) = (&mut ctx, common) {

@@ -237,6 +237,24 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Creates the demo site's administrator with a random password; returns the login.
+pub async fn create_demo_admin(db: &Db) -> anyhow::Result<(String, String)> {
+    let email = "admin@sahifa.example".to_string();
+    let password: String = sahifa_web::auth::tokens::random_token()
+        .chars()
+        .take(16)
+        .collect();
+    crate::accounts::add_user(
+        db,
+        &email,
+        "مدير الموقع",
+        sahifa_store::Role::Administrator,
+        &password,
+    )
+    .await?;
+    Ok((email, password))
+}
+
 fn image(i: &DemoImage) -> Image {
     Image {
         url: format!("/media/demo/{}", i.file),

@@ -1,6 +1,7 @@
 //! The `sahifa` binary's library half: the CLI, the `serve` command and the demo site, kept
 //! in a library so integration tests drive the same code the binary runs.
 
+pub mod accounts;
 pub mod cli;
 pub mod demo;
 pub mod import_jsonl;

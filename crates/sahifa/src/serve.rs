@@ -11,26 +11,32 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let addr = parse_addr(&args.addr)?;
     let db = open_database(global).await?;
     if args.demo {
-        crate::demo::load_if_empty(&db, &global.data_dir)
+        let loaded = crate::demo::load_if_empty(&db, &global.data_dir)
             .await
             .context("cannot load the demo content")?;
+        if loaded {
+            let (email, password) = crate::demo::create_demo_admin(&db)
+                .await
+                .context("cannot create the demo administrator")?;
+            // Printed once, on the start that created it: the password is stored only hashed.
+            println!("Demo administrator: {email} / {password}  (log in at /admin)");
+        }
     }
-    let config = sahifa_web::WebConfig {
-        data_dir: global.data_dir.clone(),
-        theme_dir: args.theme_dir.clone(),
-        base_url: args
-            .base_url
-            .clone()
-            .map(|u| u.trim_end_matches('/').to_string())
-            .unwrap_or_else(|| format!("http://{addr}")),
-        page_cache_entries: 10_000,
-    };
+    let base_url = args
+        .base_url
+        .clone()
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let mut config = sahifa_web::WebConfig::new(global.data_dir.clone(), base_url);
+    config.theme_dir = args.theme_dir.clone();
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
     let indexer = crate::search::start(&db, &global.data_dir, &state).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let sync = sahifa_web::spawn_epoch_sync(db.clone(), Duration::from_secs(1));
+    // Scheduled articles go live from every process; the store makes each publish happen once.
+    let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
     let telegram = start_telegram(&db, &state, &args);
     tracing::info!("Sahifa is serving on http://{addr}");
     sahifa_web::serve(listener, sahifa_web::router(state), shutdown_signal())
@@ -38,6 +44,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         .context("server failed")?;
     sync.abort();
     indexer.abort();
+    scheduler.abort();
     // Let a delivery in flight be recorded: cutting it off is what opens the duplicate
     // window (sent but not recorded).
     telegram.shutdown(Duration::from_secs(10)).await;

@@ -61,6 +61,7 @@ pub async fn error_page(state: &AppState, status: StatusCode) -> Response {
     let (title_key, message_key) = match status.as_u16() {
         404 => ("error-404-title", "error-404-message"),
         400 => ("error-400-title", "error-400-message"),
+        403 => ("error-403-title", "error-403-message"),
         405 => ("error-405-title", "error-400-message"),
         _ => ("error-500-title", "error-500-message"),
     };

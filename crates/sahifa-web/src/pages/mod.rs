@@ -104,3 +104,11 @@ pub fn moved_permanently(location: &str) -> Response {
         Err(_) => AppError::NotFound.into_response(),
     }
 }
+
+/// A 303 to `location`: where a form submission sends the browser next.
+pub fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => AppError::BadRequest.into_response(),
+    }
+}

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod session;
+
 use std::time::Duration;
 
 use sahifa_store::Db;
@@ -19,22 +21,38 @@ pub struct TestApp {
     /// The database (dropped with the app).
     pub test_db: TestDb,
     server: tokio::task::JoinHandle<()>,
+    scheduler: tokio::task::JoinHandle<()>,
     indexer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
     /// Starts a server over `test_db`, with the demo site loaded when `demo` is true.
     pub async fn start(test_db: TestDb, demo: bool) -> TestApp {
-        Self::start_with(test_db, demo, false).await
+        Self::start_with(test_db, demo, false, |_| {}).await
+    }
+
+    /// Like [`TestApp::start`], with start-up settings adjusted by `configure` (e.g. short
+    /// session lifetimes).
+    pub async fn start_configured(
+        test_db: TestDb,
+        demo: bool,
+        configure: fn(&mut sahifa_web::WebConfig),
+    ) -> TestApp {
+        Self::start_with(test_db, demo, false, configure).await
     }
 
     /// Like [`TestApp::start`], with the search index opened (rebuilt when missing or
     /// damaged) in the data dir and its write-log follower running, as `sahifa serve` does.
     pub async fn start_with_search(test_db: TestDb, demo: bool) -> TestApp {
-        Self::start_with(test_db, demo, true).await
+        Self::start_with(test_db, demo, true, |_| {}).await
     }
 
-    async fn start_with(test_db: TestDb, demo: bool, search: bool) -> TestApp {
+    async fn start_with(
+        test_db: TestDb,
+        demo: bool,
+        search: bool,
+        configure: fn(&mut sahifa_web::WebConfig),
+    ) -> TestApp {
         let db = test_db.db.clone();
         let data_dir = test_db.dir.path().to_path_buf();
         if demo {
@@ -47,12 +65,10 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let base = format!("http://{addr}");
-        let config = sahifa_web::WebConfig {
-            data_dir,
-            theme_dir: None,
-            base_url: base.clone(),
-            page_cache_entries: 1000,
-        };
+        let mut config = sahifa_web::WebConfig::new(data_dir, base.clone());
+        config.page_cache_entries = 1000;
+        config.scheduler_every = Duration::from_millis(200);
+        configure(&mut config);
         let state = sahifa_web::build_state(db.clone(), config).expect("state");
         let indexer = if search {
             let data_dir = state.config().data_dir.clone();
@@ -64,6 +80,7 @@ impl TestApp {
         } else {
             None
         };
+        let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
         let router = sahifa_web::router(state);
         let server = tokio::spawn(async move {
             let _ = sahifa_web::serve(listener, router, std::future::pending()).await;
@@ -80,6 +97,7 @@ impl TestApp {
             test_db,
             server,
             indexer,
+            scheduler,
         }
     }
 
@@ -120,6 +138,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        self.scheduler.abort();
         if let Some(indexer) = &self.indexer {
             indexer.abort();
         }

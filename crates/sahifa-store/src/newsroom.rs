@@ -1,0 +1,541 @@
+//! What the newsroom admin needs beyond the public content model: ownership and review
+//! flags, the admin article list, revisions, the audit trail, media records and the
+//! scheduled-publishing sweep.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
+
+use crate::{ArticleInput, Db, Result, StoreError};
+
+/// A row of the admin article list.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AdminArticleRow {
+    /// Row id.
+    pub id: i64,
+    /// Current slug.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// `draft`, `scheduled` or `published`.
+    pub status: String,
+    /// A contributor asked for review.
+    pub review_requested: bool,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last edit.
+    pub updated_at: DateTime<Utc>,
+    /// The account that owns the article.
+    pub owner_id: Option<i64>,
+    /// Owner's name.
+    pub owner_name: Option<String>,
+    /// Category name.
+    pub category_name: Option<String>,
+    /// Byline name.
+    pub author_name: Option<String>,
+}
+
+/// Filters of the admin article list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdminArticleFilter {
+    /// `draft`, `pending` (draft awaiting review), `scheduled` or `published`.
+    pub status: Option<String>,
+    /// Category id.
+    pub category_id: Option<i64>,
+    /// Byline author id.
+    pub author_id: Option<i64>,
+    /// Only articles owned by this account.
+    pub owner_id: Option<i64>,
+    /// Words the title must contain.
+    pub title_contains: Option<String>,
+}
+
+/// One saved state of an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    /// Row id.
+    pub id: i64,
+    /// The article.
+    pub article_id: i64,
+    /// Who saved it.
+    pub user_id: Option<i64>,
+    /// Their name at the time of reading.
+    pub user_name: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// The saved content.
+    pub snapshot: ArticleInput,
+}
+
+/// One audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    /// Row id.
+    pub id: i64,
+    /// Who acted (None for the scheduler or a deleted account).
+    pub user_id: Option<i64>,
+    /// Their name when they acted.
+    pub user_name: String,
+    /// `created`, `published`, `unpublished`, `deleted`, ...
+    pub action: String,
+    /// `article`, `user`, `settings`, ...
+    pub object_kind: String,
+    /// The object's id.
+    pub object_id: Option<i64>,
+    /// A human-readable detail (a title, an email).
+    pub detail: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A stored image and its variants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct MediaRow {
+    /// Row id.
+    pub id: i64,
+    /// File name stem under `<data-dir>/media/uploads/`.
+    pub stem: String,
+    /// `jpeg`, `png` or `webp`.
+    pub kind: String,
+    /// Pixel width of the original.
+    pub width: i64,
+    /// Pixel height of the original.
+    pub height: i64,
+    /// Size of the stored original.
+    pub bytes: i64,
+    /// JSON list of variant file names and widths.
+    pub variants: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Caption.
+    pub caption: String,
+    /// Name of the uploaded file (display only).
+    pub original_name: String,
+    /// Uploader.
+    pub uploaded_by: Option<i64>,
+    /// Upload time.
+    pub created_at: DateTime<Utc>,
+}
+
+/// What to record for a new media file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMedia {
+    /// File name stem.
+    pub stem: String,
+    /// `jpeg`, `png` or `webp`.
+    pub kind: String,
+    /// Width.
+    pub width: i64,
+    /// Height.
+    pub height: i64,
+    /// Bytes of the original.
+    pub bytes: i64,
+    /// JSON list of variants.
+    pub variants: String,
+    /// Alternative text.
+    pub alt: String,
+    /// Caption.
+    pub caption: String,
+    /// Uploaded file name.
+    pub original_name: String,
+    /// Uploader.
+    pub uploaded_by: Option<i64>,
+}
+
+/// id, article_id, user_id, user name, created_at, snapshot JSON.
+type RevisionRow = (i64, i64, Option<i64>, Option<String>, DateTime<Utc>, String);
+
+const MEDIA_COLUMNS: &str = "id, stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at";
+
+impl Db {
+    /// Sets which account owns an article.
+    pub async fn set_article_owner(&self, article_id: i64, owner_id: Option<i64>) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE articles SET owner_id = $1 WHERE id = $2"
+        )
+        .bind(owner_id)
+        .bind(article_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Marks a draft as awaiting review (or clears the mark).
+    pub async fn set_review_requested(&self, article_id: i64, requested: bool) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE articles SET review_requested = $1 WHERE id = $2"
+        )
+        .bind(requested)
+        .bind(article_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Owner and review flag of an article.
+    pub async fn article_admin_flags(
+        &self,
+        article_id: i64,
+    ) -> Result<Option<(Option<i64>, bool)>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT owner_id, review_requested FROM articles WHERE id = $1"
+        )
+        .bind(article_id)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// One page of the admin article list, most recently edited first.
+    pub async fn admin_articles(
+        &self,
+        filter: &AdminArticleFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AdminArticleRow>, i64)> {
+        let (status, pending) = match filter.status.as_deref() {
+            Some("pending") => (Some("draft"), Some(true)),
+            Some(s @ ("draft" | "scheduled" | "published")) => (Some(s), None),
+            _ => (None, None),
+        };
+        let like = filter
+            .title_contains
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                format!(
+                    "%{}%",
+                    s.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            });
+        let condition = "($1 IS NULL OR a.status = $1) \
+             AND ($2 IS NULL OR a.review_requested = $2) \
+             AND ($3 IS NULL OR a.category_id = $3) \
+             AND ($4 IS NULL OR a.author_id = $4) \
+             AND ($5 IS NULL OR a.owner_id = $5) \
+             AND ($6 IS NULL OR a.title LIKE $6 ESCAPE '\\')";
+        let list_sql = format!(
+            "SELECT a.id, a.slug, a.title, a.status, a.review_requested, a.published_at, a.updated_at, \
+                    a.owner_id, u.name AS owner_name, c.name AS category_name, au.name AS author_name \
+             FROM articles a \
+             LEFT JOIN users u ON u.id = a.owner_id \
+             LEFT JOIN categories c ON c.id = a.category_id \
+             LEFT JOIN authors au ON au.id = a.author_id \
+             WHERE {condition} ORDER BY a.updated_at DESC, a.id DESC LIMIT $7 OFFSET $8"
+        );
+        let count_sql =
+            format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {condition}");
+        let rows: Vec<AdminArticleRow> = with_pool!(self, |pool| sqlx::query_as(&list_sql)
+            .bind(status)
+            .bind(pending)
+            .bind(filter.category_id)
+            .bind(filter.author_id)
+            .bind(filter.owner_id)
+            .bind(&like)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)?;
+        let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(&count_sql)
+            .bind(status)
+            .bind(pending)
+            .bind(filter.category_id)
+            .bind(filter.author_id)
+            .bind(filter.owner_id)
+            .bind(&like)
+            .fetch_one(pool)
+            .await)?;
+        Ok((rows, total))
+    }
+
+    /// Counts for the dashboard: drafts, pending review, scheduled, published; `owner`
+    /// limits them to one account's articles.
+    pub async fn article_status_counts(&self, owner: Option<i64>) -> Result<(i64, i64, i64, i64)> {
+        let rows: Vec<(String, bool, i64)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT status, review_requested, CAST(COUNT(*) AS BIGINT) FROM articles \
+             WHERE ($1 IS NULL OR owner_id = $1) GROUP BY status, review_requested"
+        )
+        .bind(owner)
+        .fetch_all(pool)
+        .await)?;
+        let mut counts = (0, 0, 0, 0);
+        for (status, review, n) in rows {
+            match (status.as_str(), review) {
+                ("draft", true) => counts.1 += n,
+                ("draft", false) => counts.0 += n,
+                ("scheduled", _) => counts.2 += n,
+                ("published", _) => counts.3 += n,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+
+    // ----- revisions -----
+
+    /// Keeps a revision of an article as just saved.
+    pub async fn add_revision(
+        &self,
+        article_id: i64,
+        user_id: Option<i64>,
+        snapshot: &ArticleInput,
+    ) -> Result<i64> {
+        let json = serde_json::to_string(snapshot).map_err(|_| StoreError::Invalid("revision"))?;
+        let (id,): (i64,) = with_pool!(self, |pool| {
+            sqlx::query_as(
+            "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) VALUES ($1, $2, $3, $4) RETURNING id"
+        )
+        .bind(article_id)
+        .bind(user_id)
+        .bind(Utc::now())
+        .bind(&json)
+        .fetch_one(pool)
+        .await
+        })?;
+        Ok(id)
+    }
+
+    /// Every revision of an article, newest first.
+    pub async fn revisions(&self, article_id: i64) -> Result<Vec<Revision>> {
+        let rows: Vec<RevisionRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT r.id, r.article_id, r.user_id, u.name, r.created_at, r.snapshot FROM article_revisions r \
+             LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.id DESC"
+        )
+        .bind(article_id)
+        .fetch_all(pool)
+        .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, article_id, user_id, user_name, created_at, json)| {
+                let snapshot = serde_json::from_str(&json).ok()?;
+                Some(Revision {
+                    id,
+                    article_id,
+                    user_id,
+                    user_name,
+                    created_at,
+                    snapshot,
+                })
+            })
+            .collect())
+    }
+
+    // ----- audit -----
+
+    /// Appends to the audit trail.
+    pub async fn audit(
+        &self,
+        user: Option<(i64, &str)>,
+        action: &str,
+        object_kind: &str,
+        object_id: Option<i64>,
+        detail: &str,
+    ) -> Result<()> {
+        with_pool!(self, |pool| {
+            sqlx::query(
+            "INSERT INTO audit_log (user_id, user_name, action, object_kind, object_id, detail, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(user.map(|u| u.0))
+        .bind(user.map(|u| u.1).unwrap_or(""))
+        .bind(action)
+        .bind(object_kind)
+        .bind(object_id)
+        .bind(detail)
+        .bind(Utc::now().trunc_subsecs(0))
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// One page of the audit trail, newest first, and the total.
+    pub async fn audit_entries(&self, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+        let rows: Vec<AuditEntry> = with_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT id, user_id, user_name, action, object_kind, object_id, detail, at FROM audit_log \
+             ORDER BY id DESC LIMIT $1 OFFSET $2"
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+        })?;
+        let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok((rows, total))
+    }
+
+    // ----- scheduled publishing -----
+
+    /// Publishes every scheduled article whose time has come; returns their ids. Each
+    /// article is claimed by a conditional UPDATE, so when several processes sweep at once
+    /// exactly one of them publishes it (and records the event and audit entry).
+    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<Vec<(i64, String)>> {
+        let due: Vec<(i64,)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 ORDER BY published_at LIMIT 100"
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await
+        })?;
+        let mut published = Vec::new();
+        for (id,) in due {
+            let claimed: Option<(String,)> = with_pool!(self, |pool| {
+                async {
+                let mut tx = pool.begin().await?;
+                let row: Option<(String,)> = sqlx::query_as(
+                    "UPDATE articles SET status = 'published', review_requested = $1, updated_at = published_at \
+                     WHERE id = $2 AND status = 'scheduled' RETURNING title",
+                )
+                .bind(false)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if row.is_some() {
+                    record_write!(tx, id, "updated", Some("scheduled"), Some("published"));
+                    sqlx::query(
+                        "INSERT INTO audit_log (user_id, user_name, action, object_kind, object_id, detail, at) \
+                         VALUES (NULL, '', 'published', 'article', $1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(row.as_ref().map(|r| r.0.as_str()).unwrap_or(""))
+                    .bind(Utc::now().trunc_subsecs(0))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(row)
+            }
+            .await
+            })?;
+            if let Some((title,)) = claimed {
+                published.push((id, title));
+            }
+        }
+        if !published.is_empty() {
+            self.touch().await?;
+        }
+        Ok(published)
+    }
+
+    // ----- media -----
+
+    /// Records an uploaded file.
+    pub async fn create_media(&self, m: &NewMedia) -> Result<i64> {
+        let (id,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
+            "INSERT INTO media (stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+        )
+        .bind(&m.stem)
+        .bind(&m.kind)
+        .bind(m.width)
+        .bind(m.height)
+        .bind(m.bytes)
+        .bind(&m.variants)
+        .bind(m.alt.trim())
+        .bind(m.caption.trim())
+        .bind(&m.original_name)
+        .bind(m.uploaded_by)
+        .bind(Utc::now().trunc_subsecs(0))
+        .fetch_one(pool)
+        .await)
+        .map_err(|e| StoreError::on_unique(e, "media"))?;
+        Ok(id)
+    }
+
+    /// The media library, newest first.
+    pub async fn media_list(&self, limit: i64, offset: i64) -> Result<(Vec<MediaRow>, i64)> {
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media ORDER BY id DESC LIMIT $1 OFFSET $2");
+        let rows: Vec<MediaRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)?;
+        let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM media"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok((rows, total))
+    }
+
+    /// One media record.
+    pub async fn media_by_id(&self, id: i64) -> Result<Option<MediaRow>> {
+        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
+        Ok(with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    /// Changes alt text and caption.
+    pub async fn update_media_text(&self, id: i64, alt: &str, caption: &str) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE media SET alt = $1, caption = $2 WHERE id = $3"
+        )
+        .bind(alt.trim())
+        .bind(caption.trim())
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Articles whose featured image is this media file.
+    pub async fn media_usage(&self, id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, title FROM articles WHERE image_media_id = $1 ORDER BY id"
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Deletes a media record.
+    pub async fn delete_media(&self, id: i64) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query("DELETE FROM media WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Links an article's featured image to a media record (for the in-use check).
+    pub async fn set_article_media(&self, article_id: i64, media_id: Option<i64>) -> Result<()> {
+        with_pool!(self, |pool| sqlx::query(
+            "UPDATE articles SET image_media_id = $1 WHERE id = $2"
+        )
+        .bind(media_id)
+        .bind(article_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        self.touch().await
+    }
+}
+
+impl Db {
+    /// The media record an article's featured image comes from, if any.
+    pub async fn article_media_id(&self, article_id: i64) -> Result<Option<i64>> {
+        let row: Option<(Option<i64>,)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT image_media_id FROM articles WHERE id = $1"
+        )
+        .bind(article_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.and_then(|(m,)| m))
+    }
+}

@@ -1,0 +1,59 @@
+//! The admin dashboard: what needs attention now.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde_json::json;
+
+use sahifa_store::AdminArticleFilter;
+
+use super::render;
+use crate::auth::permissions::can;
+use crate::auth::{Capability, CurrentUser};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// `GET /admin`.
+pub async fn show_dashboard(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let site = state.site().await?;
+    // Editors see the whole newsroom; authors and contributors their own work.
+    let owner = (!can(&current.user, Capability::EditOthersArticles)).then_some(current.user.id);
+    let (drafts, pending, scheduled, published) = state.db().article_status_counts(owner).await?;
+    let list = |status: &str| AdminArticleFilter {
+        status: Some(status.to_string()),
+        owner_id: owner,
+        ..Default::default()
+    };
+    let mut sections = Vec::new();
+    for (status, key) in [
+        ("pending", "admin-status-pending"),
+        ("draft", "admin-status-draft"),
+        ("scheduled", "admin-status-scheduled"),
+        ("published", "admin-latest-published"),
+    ] {
+        let (rows, _) = state.db().admin_articles(&list(status), 5, 0).await?;
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|r| super::articles::row_view(&site, r))
+            .collect();
+        sections.push(json!({"status": status, "key": key, "rows": rows}));
+    }
+    let ctx = json!({
+        "counts": {"draft": drafts, "pending": pending, "scheduled": scheduled, "published": published},
+        "sections": sections,
+        "notice": super::notice(&query),
+    });
+    render(
+        &state,
+        Some(&current),
+        "admin/dashboard.html",
+        "admin-dashboard-title",
+        ctx,
+    )
+    .await
+}

@@ -1,0 +1,614 @@
+//! Categories (a tree: create, edit, move, delete) and tags (rename, delete).
+//!
+//! A category's slug change keeps the old URL as a redirect; deleting a category leaves its
+//! articles uncategorised (the page says so before the button) and moves its subcategories
+//! up; a category can never become its own ancestor.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use sahifa_store::{Category, CategoryInput, StoreError};
+
+use super::{FormFields, form_with_csrf, notice, render, require};
+use crate::auth::{Capability, CurrentUser};
+use crate::error::AppError;
+use crate::pages::see_other;
+use crate::state::AppState;
+use crate::urls;
+
+const NAME_MAX: usize = 100;
+const DESCRIPTION_MAX: usize = 500;
+
+/// What the category form holds, typed or loaded.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+struct CategoryValues {
+    name: String,
+    slug: String,
+    description: String,
+    parent_id: Option<i64>,
+    position: String,
+}
+
+impl CategoryValues {
+    fn from_form(form: &FormFields) -> CategoryValues {
+        CategoryValues {
+            name: form.text("name"),
+            slug: form.text("slug"),
+            description: form.text("description"),
+            parent_id: form.id("parent_id"),
+            position: sahifa_text::digits::to_ascii_digits(&form.text("position")),
+        }
+    }
+
+    fn from_category(c: &Category) -> CategoryValues {
+        CategoryValues {
+            name: c.name.clone(),
+            slug: c.slug.clone(),
+            description: c.description.clone(),
+            parent_id: c.parent_id,
+            position: c.position.to_string(),
+        }
+    }
+}
+
+type FieldErrors = Vec<(&'static str, &'static str)>;
+
+/// Each category's depth in the tree (0 for a top-level one).
+fn depths(categories: &[Category]) -> HashMap<i64, usize> {
+    let parent_of: HashMap<i64, Option<i64>> =
+        categories.iter().map(|c| (c.id, c.parent_id)).collect();
+    categories
+        .iter()
+        .map(|c| {
+            let mut depth = 0;
+            let mut at = c.parent_id;
+            // Bounded, so a hand-edited cycle cannot loop forever.
+            while let Some(p) = at.filter(|_| depth < categories.len()) {
+                match parent_of.get(&p) {
+                    Some(next) => {
+                        depth += 1;
+                        at = *next;
+                    }
+                    None => break,
+                }
+            }
+            (c.id, depth)
+        })
+        .collect()
+}
+
+/// The categories that are `id` or below it (never a valid parent for it).
+fn subtree(categories: &[Category], id: i64) -> Vec<i64> {
+    let mut out = vec![id];
+    let mut i = 0;
+    while i < out.len() {
+        let at = out[i];
+        for c in categories {
+            if c.parent_id == Some(at) && !out.contains(&c.id) {
+                out.push(c.id);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn tree_rows(categories: &[Category], counts: &HashMap<i64, i64>) -> Vec<Value> {
+    let depth = depths(categories);
+    categories
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "slug": c.slug,
+                "description": c.description,
+                "position": c.position,
+                "depth": depth.get(&c.id).copied().unwrap_or(0).min(6),
+                "articles": counts.get(&c.id).copied().unwrap_or(0),
+                "url": urls::category(&c.slug),
+                "edit_url": format!("/admin/categories/{}", c.id),
+            })
+        })
+        .collect()
+}
+
+/// Parent choices for the form: every category but `exclude` (the edited one and its
+/// descendants), with its depth for indentation.
+fn parent_options(categories: &[Category], exclude: &[i64]) -> Vec<Value> {
+    let depth = depths(categories);
+    categories
+        .iter()
+        .filter(|c| !exclude.contains(&c.id))
+        .map(|c| json!({"id": c.id, "name": c.name, "depth": depth.get(&c.id).copied().unwrap_or(0).min(6)}))
+        .collect()
+}
+
+/// Checks the form: the input to store (its slug already normalised), or field errors.
+async fn validate(
+    state: &AppState,
+    id: Option<i64>,
+    values: &CategoryValues,
+) -> Result<Result<CategoryInput, FieldErrors>, AppError> {
+    let db = state.db();
+    let mut errors: FieldErrors = Vec::new();
+    if values.name.is_empty() {
+        errors.push(("name", "admin-error-name-required"));
+    } else if values.name.chars().count() > NAME_MAX {
+        errors.push(("name", "admin-error-name-too-long"));
+    }
+    if values.description.chars().count() > DESCRIPTION_MAX {
+        errors.push(("description", "admin-error-description-too-long"));
+    }
+    let position = if values.position.is_empty() {
+        Some(0)
+    } else {
+        values
+            .position
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (-100_000..=100_000).contains(p))
+    };
+    if position.is_none() {
+        errors.push(("position", "admin-error-position-invalid"));
+    }
+    // The slug the category will have: the typed one, or one derived from the name.
+    let source = if values.slug.is_empty() {
+        &values.name
+    } else {
+        &values.slug
+    };
+    let slug = sahifa_text::slug::slugify(source);
+    if slug.is_empty() {
+        if !values.name.is_empty() || !values.slug.is_empty() {
+            errors.push(("slug", "admin-error-slug-invalid"));
+        }
+    } else if let Some(other) = db.category_by_slug(&slug).await?
+        && Some(other.id) != id
+    {
+        errors.push(("slug", "admin-error-slug-taken"));
+    }
+    if let Some(parent) = values.parent_id {
+        if db.category_by_id(parent).await?.is_none() {
+            errors.push(("parent_id", "admin-error-unknown-category"));
+        } else if let Some(id) = id
+            && db.category_parent_creates_cycle(id, Some(parent)).await?
+        {
+            errors.push(("parent_id", "admin-error-parent-cycle"));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    Ok(Ok(CategoryInput {
+        slug: Some(slug),
+        name: values.name.clone(),
+        description: values.description.clone(),
+        parent_id: values.parent_id,
+        position: position.unwrap_or(0),
+    }))
+}
+
+/// A refused store write as a field error, or a server error.
+fn store_field_error(err: StoreError) -> Result<FieldErrors, AppError> {
+    match err {
+        StoreError::Conflict(_) => Ok(vec![("slug", "admin-error-slug-taken")]),
+        StoreError::Invalid("parent") => Ok(vec![("parent_id", "admin-error-parent-cycle")]),
+        StoreError::Invalid("slug") => Ok(vec![("slug", "admin-error-slug-invalid")]),
+        StoreError::Invalid("name") => Ok(vec![("name", "admin-error-name-required")]),
+        StoreError::Invalid(_) => Ok(vec![("parent_id", "admin-error-unknown-category")]),
+        other => Err(other.into()),
+    }
+}
+
+async fn counts(state: &AppState) -> Result<HashMap<i64, i64>, AppError> {
+    Ok(state
+        .db()
+        .category_article_counts()
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The list with the create form (`values`/`errors` for the form as typed).
+async fn list_page(
+    state: &AppState,
+    current: &CurrentUser,
+    values: &CategoryValues,
+    errors: &FieldErrors,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let categories = state.db().categories().await?;
+    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
+    let ctx = json!({
+        "rows": tree_rows(&categories, &counts(state).await?),
+        "parents": parent_options(&categories, &[]),
+        "v": values,
+        "errors": errors,
+        "notice": notice,
+    });
+    let mut response = render(
+        state,
+        Some(current),
+        "admin/categories.html",
+        "admin-categories-title",
+        ctx,
+    )
+    .await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The edit form of one category, with its delete warning.
+async fn edit_page(
+    state: &AppState,
+    current: &CurrentUser,
+    category: &Category,
+    values: &CategoryValues,
+    errors: &FieldErrors,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let categories = state.db().categories().await?;
+    let counts = counts(state).await?;
+    let children = categories
+        .iter()
+        .filter(|c| c.parent_id == Some(category.id))
+        .count();
+    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
+    let ctx = json!({
+        "edit": {
+            "id": category.id,
+            "name": category.name,
+            "slug": category.slug,
+            "url": urls::category(&category.slug),
+            "articles": counts.get(&category.id).copied().unwrap_or(0),
+            "children": children,
+        },
+        "rows": tree_rows(&categories, &counts),
+        "parents": parent_options(&categories, &subtree(&categories, category.id)),
+        "v": values,
+        "errors": errors,
+        "notice": notice,
+    });
+    let mut response = render(
+        state,
+        Some(current),
+        "admin/categories.html",
+        "admin-edit-category-title",
+        ctx,
+    )
+    .await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /admin/categories`.
+pub async fn list_categories(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let values = CategoryValues {
+        position: "0".into(),
+        ..Default::default()
+    };
+    list_page(
+        &state,
+        &current,
+        &values,
+        &Vec::new(),
+        StatusCode::OK,
+        notice(&query),
+    )
+    .await
+}
+
+/// `POST /admin/categories`: creates a category.
+pub async fn create_category(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let values = CategoryValues::from_form(&form);
+    let input = match validate(&state, None, &values).await? {
+        Ok(input) => input,
+        Err(errors) => {
+            return list_page(
+                &state,
+                &current,
+                &values,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await;
+        }
+    };
+    let id = match state.db().create_category(&input).await {
+        Ok(id) => id,
+        Err(err) => {
+            let errors = store_field_error(err)?;
+            return list_page(
+                &state,
+                &current,
+                &values,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await;
+        }
+    };
+    state
+        .db()
+        .audit(
+            Some((current.user.id, &current.user.name)),
+            "created",
+            "category",
+            Some(id),
+            &input.name,
+        )
+        .await?;
+    Ok(see_other("/admin/categories?msg=created"))
+}
+
+/// `GET /admin/categories/{id}`.
+pub async fn edit_category(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let category = state
+        .db()
+        .category_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = CategoryValues::from_category(&category);
+    edit_page(
+        &state,
+        &current,
+        &category,
+        &values,
+        &Vec::new(),
+        StatusCode::OK,
+        notice(&query),
+    )
+    .await
+}
+
+/// `POST /admin/categories/{id}`: saves name, slug, description, parent and position.
+pub async fn save_category(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let db = state.db();
+    let category = db.category_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let values = CategoryValues::from_form(&form);
+    let invalid = |errors: FieldErrors| {
+        let (state, current, category, values) = (&state, &current, &category, &values);
+        async move {
+            edit_page(
+                state,
+                current,
+                category,
+                values,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+    };
+    let input = match validate(&state, Some(id), &values).await? {
+        Ok(input) => input,
+        Err(errors) => return invalid(errors).await,
+    };
+    // Slug first: it is the write that can still conflict, and nothing else changed yet.
+    let new_slug = input.slug.clone().unwrap_or_default();
+    if new_slug != category.slug
+        && let Err(err) = db.rename_category_slug(id, &new_slug).await
+    {
+        return invalid(store_field_error(err)?).await;
+    }
+    if let Err(err) = db.update_category(id, &input).await {
+        return invalid(store_field_error(err)?).await;
+    }
+    db.audit(
+        Some((current.user.id, &current.user.name)),
+        "updated",
+        "category",
+        Some(id),
+        &input.name,
+    )
+    .await?;
+    Ok(see_other(&format!("/admin/categories/{id}?msg=saved")))
+}
+
+/// `POST /admin/categories/{id}/delete`: needs the "I understand" box ticked, because the
+/// category's articles become uncategorised.
+pub async fn delete_category(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let db = state.db();
+    let category = db.category_by_id(id).await?.ok_or(AppError::NotFound)?;
+    if form.text("confirm") != "yes" {
+        let values = CategoryValues::from_category(&category);
+        let errors = vec![("confirm", "admin-error-confirm-delete")];
+        return edit_page(
+            &state,
+            &current,
+            &category,
+            &values,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        )
+        .await;
+    }
+    let affected = db.delete_category(id).await?;
+    let detail = format!("{} ({affected})", category.name);
+    db.audit(
+        Some((current.user.id, &current.user.name)),
+        "deleted",
+        "category",
+        Some(id),
+        &detail,
+    )
+    .await?;
+    Ok(see_other("/admin/categories?msg=deleted"))
+}
+
+// ----- tags -----
+
+/// The tag list; `editing` is a rename typed but refused (tag id, name, slug, error key).
+async fn tags_page(
+    state: &AppState,
+    current: &CurrentUser,
+    editing: Option<(i64, String, String, &'static str)>,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let tags = state.db().tags_with_all_counts().await?;
+    let rows: Vec<Value> = tags
+        .iter()
+        .map(|t| {
+            let typed = editing.as_ref().filter(|e| e.0 == t.id);
+            json!({
+                "id": t.id,
+                "name": typed.map(|e| e.1.clone()).unwrap_or_else(|| t.name.clone()),
+                "slug": typed.map(|e| e.2.clone()).unwrap_or_else(|| t.slug.clone()),
+                "stored_name": t.name,
+                "articles": t.articles,
+                "url": urls::tag(&t.slug),
+                "error": typed.map(|e| e.3),
+            })
+        })
+        .collect();
+    let ctx = json!({"rows": rows, "total": tags.len(), "notice": notice, "has_error": editing.is_some()});
+    let mut response = render(
+        state,
+        Some(current),
+        "admin/tags.html",
+        "admin-tags-title",
+        ctx,
+    )
+    .await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `GET /admin/tags`.
+pub async fn list_tags(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    tags_page(&state, &current, None, StatusCode::OK, notice(&query)).await
+}
+
+/// `POST /admin/tags/{id}`: renames a tag (the old slug keeps redirecting).
+pub async fn rename_tag(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let db = state.db();
+    let tag = db.tag_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let (name, slug) = (form.text("name"), form.text("slug"));
+    let refuse = |key: &'static str| {
+        let (state, current, name, slug) = (&state, &current, name.clone(), slug.clone());
+        async move {
+            tags_page(
+                state,
+                current,
+                Some((id, name, slug, key)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+    };
+    if name.is_empty() {
+        return refuse("admin-error-name-required").await;
+    }
+    if name.chars().count() > NAME_MAX {
+        return refuse("admin-error-name-too-long").await;
+    }
+    let wanted = sahifa_text::slug::slugify(if slug.is_empty() { &name } else { &slug });
+    if wanted.is_empty() {
+        return refuse("admin-error-slug-invalid").await;
+    }
+    if let Some(other) = db.tag_by_slug(&wanted).await?
+        && other.id != id
+    {
+        return refuse("admin-error-tag-taken").await;
+    }
+    let renamed = match db.rename_tag(id, &name, Some(&wanted)).await {
+        Ok(t) => t,
+        Err(StoreError::Conflict(_)) => return refuse("admin-error-tag-taken").await,
+        Err(StoreError::Invalid(_)) => return refuse("admin-error-slug-invalid").await,
+        Err(other) => return Err(other.into()),
+    };
+    let detail = format!("{} → {}", tag.name, renamed.name);
+    db.audit(
+        Some((current.user.id, &current.user.name)),
+        "renamed",
+        "tag",
+        Some(id),
+        &detail,
+    )
+    .await?;
+    Ok(see_other("/admin/tags?msg=saved"))
+}
+
+/// `POST /admin/tags/{id}/delete`: articles keep everything but this tag.
+pub async fn delete_tag(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageTaxonomy)?;
+    let headers = request.headers().clone();
+    form_with_csrf(&state, &current, &headers, request).await?;
+    let db = state.db();
+    let tag = db.tag_by_id(id).await?.ok_or(AppError::NotFound)?;
+    db.delete_tag(id).await?;
+    db.audit(
+        Some((current.user.id, &current.user.name)),
+        "deleted",
+        "tag",
+        Some(id),
+        &tag.name,
+    )
+    .await?;
+    Ok(see_other("/admin/tags?msg=deleted"))
+}

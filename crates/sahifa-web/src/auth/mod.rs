@@ -1,0 +1,11 @@
+//! Who is asking: passwords, sessions, CSRF, login throttling and the permission matrix.
+
+pub mod csrf;
+pub mod password;
+pub mod permissions;
+pub mod session;
+pub mod throttle;
+pub mod tokens;
+
+pub use permissions::Capability;
+pub use session::CurrentUser;
