@@ -240,3 +240,125 @@ fn serve_answers_then_stops_cleanly_on_sigterm() {
         "graceful shutdown exits 0, got {status:?}"
     );
 }
+
+fn run_with_stdin(args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn user_and_token_commands_manage_accounts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("path");
+    let add = [
+        "--data-dir",
+        data,
+        "user",
+        "add",
+        "--email",
+        "Chief@Example.com",
+        "--name",
+        "رئيس التحرير",
+        "--role",
+        "administrator",
+        "--password-stdin",
+    ];
+    let (ok, out, err) = run_with_stdin(&add, "a long passphrase here\n");
+    assert!(ok, "{err}");
+    assert!(out.contains("chief@example.com"), "{out}");
+    // The same email again, a bad role and a short password are clear one-line errors.
+    let (ok, _, err) = run_with_stdin(&add, "a long passphrase here\n");
+    assert!(
+        !ok && err.trim().lines().count() == 1 && err.contains("already exists"),
+        "{err}"
+    );
+    let mut bad_role = add;
+    bad_role[9] = "overlord";
+    let (ok, _, err) = run_with_stdin(&bad_role, "a long passphrase here\n");
+    assert!(!ok && err.contains("unknown role"), "{err}");
+    let mut other = add;
+    other[5] = "second@example.com";
+    let (ok, _, err) = run_with_stdin(&other, "short\n");
+    assert!(!ok && err.contains("at least"), "{err}");
+
+    let (ok, out, _) = run_with_stdin(&["--data-dir", data, "user", "list"], "");
+    assert!(ok);
+    assert!(
+        out.contains("chief@example.com\tadministrator\tactive"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("second@example.com"),
+        "nothing stored for the refused account"
+    );
+
+    let (ok, _, err) = run_with_stdin(
+        &[
+            "--data-dir",
+            data,
+            "user",
+            "passwd",
+            "--email",
+            "chief@example.com",
+            "--password-stdin",
+        ],
+        "another long passphrase\n",
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run_with_stdin(
+        &[
+            "--data-dir",
+            data,
+            "user",
+            "passwd",
+            "--email",
+            "nobody@example.com",
+            "--password-stdin",
+        ],
+        "another long passphrase\n",
+    );
+    assert!(!ok && err.contains("no account"), "{err}");
+
+    let (ok, token, err) = run_with_stdin(
+        &[
+            "--data-dir",
+            data,
+            "token",
+            "create",
+            "--user",
+            "chief@example.com",
+            "--name",
+            "wire",
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let token = token.trim();
+    assert!(token.starts_with("shf_") && token.len() > 40, "{token}");
+    // Stored hashed: the secret itself is nowhere in the database file.
+    let db_bytes = std::fs::read(dir.path().join("sahifa.db")).expect("db file");
+    let wal = std::fs::read(dir.path().join("sahifa.db-wal")).unwrap_or_default();
+    let needle = token.as_bytes();
+    for bytes in [&db_bytes, &wal] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "token stored in clear"
+        );
+    }
+}
