@@ -9,5 +9,6 @@ pub mod dates;
 pub mod digits;
 pub mod markdown;
 pub mod newsroom;
+pub mod numbers;
 pub mod reading;
 pub mod slug;
