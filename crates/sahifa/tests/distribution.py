@@ -94,6 +94,7 @@ class Head(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links, self.meta, self.jsonld, self.title = [], [], [], ""
+        self.anchors = []
         self._ld = None
         self._in_title = False
 
@@ -101,6 +102,8 @@ class Head(html.parser.HTMLParser):
         a = dict(attrs)
         if tag == "link":
             self.links.append(a)
+        elif tag == "a":
+            self.anchors.append(a)
         elif tag == "meta":
             self.meta.append(a)
         elif tag == "script" and a.get("type") == "application/ld+json":
@@ -126,7 +129,7 @@ def head(url):
     body, _ = fetch(url)
     p = Head()
     p.feed(body.decode("utf-8"))
-    return {"title": p.title, "links": p.links, "meta": p.meta, "jsonld": p.jsonld}
+    return {"title": p.title, "links": p.links, "meta": p.meta, "jsonld": p.jsonld, "anchors": p.anchors}
 
 
 if __name__ == "__main__":
