@@ -29,6 +29,7 @@ pub mod models;
 #[macro_use]
 mod articles;
 mod authors;
+mod comments;
 mod distribution;
 mod newsroom;
 pub mod redirects;
@@ -38,6 +39,7 @@ mod telegram;
 mod users;
 
 pub use articles::ArticleEvent;
+pub use comments::{AdminComment, COMMENT_STATUSES, NewComment, PublicComment};
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use error::StoreError;
