@@ -291,7 +291,7 @@ async fn attempt(
             Ok(result) => return Ok(sent(chat, &result, true)),
             // Telegram could not fetch or use the picture (a 4xx means nothing was posted):
             // the text post with its button is still worth sending.
-            Err(SendError::Permanent { reason, code }) if code == 400 => {
+            Err(SendError::Permanent { reason, code: 400 }) => {
                 tracing::info!(job = job.id, %reason, "sendPhoto refused; sending text instead");
             }
             Err(err) => return Ok(Outcome::Failed(err)),

@@ -243,7 +243,7 @@ async fn render(
         .iter()
         .map(|i| i.updated)
         .max()
-        .unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH);
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let feed = Feed {
         title,
         description,
