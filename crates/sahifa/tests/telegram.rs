@@ -431,3 +431,198 @@ async fn two_processes_on_postgres_post_once() {
     let _ = a.wait().await;
     let _ = b.wait().await;
 }
+
+/// The admin page over real HTTP, mounted the way the admin mounts it, with the
+/// `AdminContext` its session middleware provides.
+mod admin_page {
+    use super::*;
+    use sahifa_web::admin_telegram::{AdminContext, admin_routes};
+
+    const CSRF: &str = "csrf-token-for-the-test-session";
+
+    async fn serve(t: &TestDb, ctx: Option<AdminContext>) -> (String, reqwest::Client) {
+        let config = sahifa_web::WebConfig::new(t.dir.path().to_path_buf(), BASE.to_string());
+        let state = sahifa_web::build_state(t.db.clone(), config).expect("state");
+        let mut routes = axum::Router::new().nest("/admin", admin_routes());
+        if let Some(ctx) = ctx {
+            routes = routes.layer(axum::Extension(ctx));
+        }
+        let app = routes.with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        (base, client)
+    }
+
+    fn editor(can_manage_settings: bool) -> AdminContext {
+        AdminContext {
+            user_name: "محررة".into(),
+            can_manage_settings,
+            can_retry: true,
+            csrf_token: CSRF.into(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                let enc = |s: &str| {
+                    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string()
+                };
+                format!("{}={}", enc(k), enc(v))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    async fn post(client: &reqwest::Client, url: String, body: String) -> reqwest::Response {
+        client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    both_backends!(settings_and_retry, |t: TestDb| async move {
+        configure(&t.db).await;
+        let fake = FakeTelegram::start(vec![Behaviour::BadRequest("chat not found")]).await;
+        let worker = spawn_worker(t.db.clone(), fast_config(&fake, "w1"));
+        let id =
+            t.db.create_article(&input("خبر لم يصل", ArticleStatus::Published))
+                .await
+                .expect("article");
+        let failed = wait_status(&t.db, id, "failed").await;
+
+        // Outside the admin middleware the page does not exist for anyone.
+        let (open, client) = serve(&t, None).await;
+        let response = client
+            .get(format!("{open}/admin/telegram"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status().as_u16(), 403);
+
+        let (base, client) = serve(&t, Some(editor(true))).await;
+        let html = client
+            .get(format!("{base}/admin/telegram"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            !html.contains(TOKEN),
+            "the stored token is never shown in full"
+        );
+        assert!(html.contains("123456789:••••"), "a recognisable mask");
+        assert!(html.contains("@sahifa_test"));
+        assert!(html.contains("خبر لم يصل"));
+        assert!(html.contains("400: Bad Request: chat not found"));
+        assert!(html.contains(&format!("telegram/deliveries/{}/retry", failed.id)));
+
+        // A forged form is refused and changes nothing.
+        let forged = post(
+            &client,
+            format!("{base}/admin/telegram/settings"),
+            form(&[("_csrf", "wrong"), ("channel", "@evil_channel")]),
+        )
+        .await;
+        assert_eq!(forged.status().as_u16(), 403);
+        assert_eq!(
+            t.db.setting("telegram.channel")
+                .await
+                .expect("read")
+                .as_deref(),
+            Some("@sahifa_test")
+        );
+
+        // A bad token is rejected; the stored one stays.
+        let bad = post(
+            &client,
+            format!("{base}/admin/telegram/settings"),
+            form(&[
+                ("_csrf", CSRF),
+                ("bot_token", "not a token"),
+                ("channel", "@sahifa_test"),
+            ]),
+        )
+        .await;
+        assert_eq!(bad.status().as_u16(), 303);
+        assert!(
+            bad.headers()["location"]
+                .to_str()
+                .expect("loc")
+                .contains("error=token")
+        );
+        assert_eq!(
+            t.db.setting("telegram.bot_token")
+                .await
+                .expect("read")
+                .as_deref(),
+            Some(TOKEN)
+        );
+
+        // A real save; the empty token field keeps the token.
+        let saved = post(
+            &client,
+            format!("{base}/admin/telegram/settings"),
+            form(&[
+                ("_csrf", CSRF),
+                ("enabled", "on"),
+                ("bot_token", ""),
+                ("channel", "https://t.me/sahifa_news"),
+                ("template", "{title}\n{link}"),
+                ("edit_updates", "on"),
+                ("exclude", "7"),
+                ("exclude", "3"),
+            ]),
+        )
+        .await;
+        assert_eq!(saved.status().as_u16(), 303);
+        assert_eq!(saved.headers()["location"], "../telegram?notice=saved");
+        let settings = sahifa_telegram::TelegramSettings::load(&t.db, &Overrides::default())
+            .await
+            .expect("settings");
+        assert_eq!(settings.bot_token, TOKEN);
+        assert_eq!(settings.channel, "@sahifa_news");
+        assert_eq!(settings.template, "{title}\n{link}");
+        assert_eq!(settings.excluded_categories, vec![3, 7]);
+        assert!(settings.enabled && settings.edit_updates);
+
+        // Someone who may not manage settings cannot save them, but can retry.
+        let (limited, client) = serve(&t, Some(editor(false))).await;
+        let refused = post(
+            &client,
+            format!("{limited}/admin/telegram/settings"),
+            form(&[("_csrf", CSRF), ("channel", "@other_channel")]),
+        )
+        .await;
+        assert_eq!(refused.status().as_u16(), 403);
+        t.db.set_setting("telegram.channel", "@sahifa_test")
+            .await
+            .expect("channel");
+        let retried = post(
+            &client,
+            format!("{limited}/admin/telegram/deliveries/{}/retry", failed.id),
+            form(&[("_csrf", CSRF)]),
+        )
+        .await;
+        assert_eq!(retried.status().as_u16(), 303);
+        wait_status(&t.db, id, "sent").await;
+        assert_eq!(fake.posts().len(), 1);
+        stop(worker).await;
+    });
+}
