@@ -249,12 +249,27 @@ async fn attempt(
         return Ok(Outcome::Skipped("the article is not published".into()));
     }
     if let Some(category) = &article.summary.category
-        && settings.excluded_categories.contains(&category.id)
+        && !settings.excluded_categories.is_empty()
     {
-        return Ok(Outcome::Skipped(format!(
-            "category «{}» is not posted to the channel",
-            category.name
-        )));
+        // Opting a section out covers its subsections too (as its archive and feed do).
+        let categories = db.categories().await?;
+        let mut current = Some(category.id);
+        for _ in 0..categories.len().min(64) {
+            let Some(id) = current else { break };
+            if settings.excluded_categories.contains(&id) {
+                let name = categories
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or(category.name.as_str(), |c| c.name.as_str());
+                return Ok(Outcome::Skipped(format!(
+                    "category «{name}» is not posted to the channel"
+                )));
+            }
+            current = categories
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.parent_id);
+        }
     }
     let site = db.site_settings().await?;
     let label = if site.locale == "en" {

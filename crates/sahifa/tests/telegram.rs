@@ -296,6 +296,26 @@ both_backends!(opt_outs_and_edits, |t: TestDb| async move {
     match_report.category_id = Some(sport);
     let skipped_id = t.db.create_article(&match_report).await.expect("sport");
     let skipped = wait_status(&t.db, skipped_id, "skipped").await;
+    let football =
+        t.db.create_category(&CategoryInput {
+            slug: Some("football".into()),
+            name: "كرة القدم".into(),
+            description: String::new(),
+            parent_id: Some(sport),
+            position: 0,
+        })
+        .await
+        .expect("subcategory");
+    let mut goal = input("هدف في الدقيقة الأخيرة", ArticleStatus::Published);
+    goal.category_id = Some(football);
+    let goal_id = t.db.create_article(&goal).await.expect("football");
+    let sub = wait_status(&t.db, goal_id, "skipped").await;
+    assert!(
+        sub.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("رياضة")),
+        "{sub:?}"
+    );
     assert!(
         skipped
             .last_error
