@@ -116,6 +116,13 @@ fn visible_len(html: &str) -> usize {
     n
 }
 
+/// Telegram's `sendPhoto` takes JPEG, PNG, WebP or GIF, never SVG: an SVG illustration
+/// goes out as a text post rather than as a request bound to fail.
+fn is_svg(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.to_ascii_lowercase().ends_with(".svg")
+}
+
 /// Builds the post for `article`.
 pub fn post(
     template: &str,
@@ -128,7 +135,7 @@ pub fn post(
         .summary
         .image
         .as_ref()
-        .filter(|i| !i.url.trim().is_empty())
+        .filter(|i| !i.url.trim().is_empty() && !is_svg(&i.url))
         .map(|i| absolute(base_url, i.url.trim()));
     let limit = if photo.is_some() {
         CAPTION_LIMIT
@@ -223,5 +230,6 @@ mod tests {
         );
         assert_eq!(chat_id_value("-100123"), json!(-100123));
         assert_eq!(chat_id_value("@news"), json!("@news"));
+        assert!(is_svg("/media/map.SVG?v=2") && !is_svg("/media/a.jpg"));
     }
 }
