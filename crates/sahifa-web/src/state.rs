@@ -60,6 +60,8 @@ pub struct SiteView {
     pub digits: DigitStyle,
     /// All categories, parents first.
     pub categories: Vec<Category>,
+    /// Other-language editions for hreflang (setting `site.hreflang`, see `crate::seo`).
+    pub hreflang: Option<String>,
 }
 
 impl SiteView {
@@ -74,6 +76,7 @@ impl SiteView {
             digits,
             settings,
             categories,
+            hreflang: None,
         }
     }
 
@@ -175,7 +178,9 @@ impl AppState {
         }
         let settings = self.inner.db.site_settings().await?;
         let categories = self.inner.db.categories().await?;
-        let view = Arc::new(SiteView::new(settings, categories));
+        let mut view = SiteView::new(settings, categories);
+        view.hreflang = self.inner.db.setting(crate::seo::HREFLANG_KEY).await?;
+        let view = Arc::new(view);
         if let Ok(mut guard) = self.inner.site.write() {
             *guard = Some((epoch, view.clone()));
         }

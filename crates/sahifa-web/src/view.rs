@@ -220,7 +220,7 @@ pub fn render(
             "canonical": canonical,
         },
         "search_url": "/search",
-        "seo": crate::seo::page(state, site, canonical, title, description, None),
+        "seo": crate::seo::page(state, site, canonical, title, description, site.hreflang.as_deref()),
         "feed_url": crate::feeds::feed_path(None, crate::feeds::Format::Rss),
         "year": chrono::Utc::now().with_timezone(&site.tz).format("%Y").to_string(),
     });

@@ -230,6 +230,15 @@ app_test!(
             "{langs:?}"
         );
         assert!(langs.iter().any(|(l, _)| l == "x-default"));
+        let home = py("head", &format!("{}/", app.base)).await;
+        assert!(
+            home["links"]
+                .as_array()
+                .expect("links")
+                .iter()
+                .any(|l| l["hreflang"] == "en" && l["href"] == "https://en.example.com/"),
+            "{home}"
+        );
     }
 );
 

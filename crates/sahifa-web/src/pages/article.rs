@@ -32,11 +32,10 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
     let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
-    let alternates = db.setting(crate::seo::HREFLANG_KEY).await?;
     let ctx = json!({
         "article": view::article(&state, &site, &article),
         "related": view::cards(&site, &related),
-        "seo": crate::seo::article(&state, &site, &article, alternates.as_deref()),
+        "seo": crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
     });
     let html = view::render(
         &state,
