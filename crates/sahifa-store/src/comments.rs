@@ -122,9 +122,8 @@ impl Db {
                 return Err(StoreError::Invalid("reply target"));
             }
         }
-        let (id,): (i64,) =
-            with_pool!(self, |pool| {
-                sqlx::query_as(
+        let (id,): (i64,) = with_pool!(self, |pool| {
+            sqlx::query_as(
             "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
              user_id, is_staff, ip, user_agent, reason, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"
@@ -144,7 +143,7 @@ impl Db {
         .bind(now())
         .fetch_one(pool)
         .await
-            })?;
+        })?;
         self.touch().await?;
         Ok(id)
     }
@@ -333,9 +332,8 @@ impl Db {
         url: &str,
         body: &str,
     ) -> Result<bool> {
-        let n =
-            with_pool!(self, |pool| {
-                sqlx::query(
+        let n = with_pool!(self, |pool| {
+            sqlx::query(
             "UPDATE comments SET author_name = $2, email = $3, url = $4, body = $5 WHERE id = $1"
         )
         .bind(id)
@@ -346,7 +344,7 @@ impl Db {
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         self.touch().await?;
         Ok(n > 0)
     }
@@ -440,5 +438,43 @@ impl Db {
         .fetch_optional(pool)
         .await)?;
         Ok(row.is_some())
+    }
+
+    /// Every setting whose key starts with `prefix`.
+    pub async fn settings_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let pattern = format!("{prefix}%");
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT key, value FROM site_settings WHERE key LIKE $1"
+        )
+        .bind(&pattern)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Reads a setting, storing `value` first when it was never set. Two processes racing
+    /// here agree on whichever row landed first. Not a content change: no epoch bump.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        with_pool!(self, |pool| sqlx::query(
+            "INSERT INTO site_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
+        )
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(self
+            .setting(key)
+            .await?
+            .unwrap_or_else(|| value.to_string()))
+    }
+
+    /// Articles whose comments were closed by hand: (id, title, slug).
+    pub async fn closed_comment_articles(&self) -> Result<Vec<(i64, String, String)>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(
+            "SELECT a.id, a.title, a.slug FROM comment_closed_articles x \
+             JOIN articles a ON a.id = x.article_id ORDER BY a.title"
+        )
+        .fetch_all(pool)
+        .await)?)
     }
 }

@@ -10,6 +10,7 @@ pub mod admin_telegram;
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod comments;
 pub mod distribution;
 pub mod encoded;
 pub mod error;
@@ -57,6 +58,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home::show_home))
         .route("/article/{slug}", get(pages::article::show_article))
+        .route(
+            "/article/{slug}/comments",
+            get(comments::show_comments).post(comments::submit),
+        )
+        .route("/api/v1/comments/challenge", get(comments::challenge))
         .route("/category/{slug}", get(pages::archive::show_category))
         .route("/tag/{slug}", get(pages::archive::show_tag))
         .route("/author/{slug}", get(pages::archive::show_author))
@@ -120,8 +126,14 @@ pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> 
 pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
+        // The comment privacy sweep (IP retention, used CAPTCHA tokens) runs once a minute.
+        let mut comments_swept: Option<std::time::Instant> = None;
         loop {
             ticker.tick().await;
+            if comments_swept.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+                comments::sweep(&db, chrono::Utc::now()).await;
+                comments_swept = Some(std::time::Instant::now());
+            }
             match db.publish_due(chrono::Utc::now()).await {
                 Ok(published) => {
                     for (id, title) in published {

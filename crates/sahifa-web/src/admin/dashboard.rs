@@ -47,6 +47,7 @@ pub async fn show_dashboard(
         "counts": {"draft": drafts, "pending": pending, "scheduled": scheduled, "published": published},
         "sections": sections,
         "notice": super::notice(&query),
+        "pending_comments": state.db().comment_status_counts().await?.first().map_or(0, |(_, n)| *n),
     });
     render(
         &state,

@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod comments;
 pub mod dashboard;
 pub mod login;
 pub mod media;
@@ -46,6 +47,23 @@ pub fn router() -> Router<AppState> {
             get(articles::edit_article).post(articles::save_article),
         )
         .route("/articles/{id}/delete", post(articles::delete_article))
+        .route(
+            "/articles/{id}/comments-open",
+            post(comments::set_article_open),
+        )
+        .route("/comments", get(comments::list_comments))
+        .route("/comments/bulk", post(comments::bulk))
+        .route(
+            "/comments/settings",
+            get(comments::show_settings).post(comments::save_settings),
+        )
+        .route("/comments/privacy", post(comments::privacy))
+        .route(
+            "/comments/{id}",
+            get(comments::edit_comment).post(comments::save_comment),
+        )
+        .route("/comments/{id}/reply", post(comments::reply))
+        .route("/comments/{id}/block", post(comments::block))
         .route("/articles/{id}/revisions", get(revisions::list_revisions))
         .route("/articles/{id}/revisions/diff", get(revisions::show_diff))
         .route(
@@ -148,7 +166,7 @@ pub fn require(current: &CurrentUser, capability: Capability) -> Result<(), AppE
 
 /// The admin navigation the user's role allows.
 fn nav(current: &CurrentUser) -> Vec<Value> {
-    let items: [(&str, &str, Option<Capability>); 10] = [
+    let items: [(&str, &str, Option<Capability>); 11] = [
         ("/admin", "admin-nav-dashboard", None),
         ("/admin/articles", "admin-nav-articles", None),
         ("/admin/articles/new", "admin-nav-new-article", None),
@@ -156,6 +174,11 @@ fn nav(current: &CurrentUser) -> Vec<Value> {
             "/admin/media",
             "admin-nav-media",
             Some(Capability::UploadMedia),
+        ),
+        (
+            "/admin/comments",
+            "admin-nav-comments",
+            Some(Capability::ModerateComments),
         ),
         (
             "/admin/categories",
@@ -229,7 +252,7 @@ pub async fn render(
 /// The `?msg=` notice key after a redirect, limited to known keys so a link cannot make
 /// the admin show arbitrary text.
 pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
-    const KNOWN: [&str; 10] = [
+    const KNOWN: [&str; 14] = [
         "admin-notice-saved",
         "admin-notice-deleted",
         "admin-notice-published",
@@ -240,6 +263,10 @@ pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
         "admin-notice-revoked",
         "admin-notice-uploaded",
         "admin-notice-password-changed",
+        "admin-notice-comments-updated",
+        "admin-notice-blocked",
+        "admin-notice-erased",
+        "admin-notice-replied",
     ];
     let wanted = query.get("msg")?;
     KNOWN

@@ -32,9 +32,11 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
     let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
+    let comments = crate::comments::article_block(&state, &site, &article).await?;
     let ctx = json!({
         "article": view::article(&state, &site, &article),
         "related": view::cards(&site, &related),
+        "comments": comments,
         "seo": crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
     });
     let html = view::render(

@@ -154,3 +154,158 @@
     init();
   }
 })();
+
+/* Comments (issue 4): the article page is cached and carries no per-reader data, so this
+   script adds what is personal or short-lived: a fresh CAPTCHA challenge from
+   /api/v1/comments/challenge (so one POST suffices), the "remember me" prefill, and
+   in-place reply links. Without it the server asks the question on a second step. */
+(function () {
+  'use strict';
+  var doc = document;
+
+  function readRemembered() {
+    var match = doc.cookie.match(/(?:^|;\s*)sahifa_commenter=([^;]*)/);
+    if (!match) {
+      return null;
+    }
+    try {
+      var params = new URLSearchParams(decodeURIComponent(match[1]));
+      return { name: params.get('name') || '', email: params.get('email') || '', url: params.get('url') || '' };
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function fill(form, name, value) {
+    var field = form.querySelector('[name="' + name + '"]');
+    if (field && !field.value && value) {
+      field.value = value;
+    }
+  }
+
+  function loadChallenge(form) {
+    var box = form.querySelector('[data-captcha]');
+    if (!box || !window.fetch) {
+      return;
+    }
+    // A form the server already filled (the second step) keeps its own challenge.
+    if (box.querySelector('[name="captcha_token"]') && !form._sahifaChallenge) {
+      return;
+    }
+    fetch('/api/v1/comments/challenge', { credentials: 'same-origin', cache: 'no-store' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data || !data.token) {
+          return;
+        }
+        form._sahifaChallenge = true;
+        while (box.firstChild) {
+          box.removeChild(box.firstChild);
+        }
+        var token = doc.createElement('input');
+        token.type = 'hidden';
+        token.name = 'captcha_token';
+        token.value = data.token;
+        box.appendChild(token);
+        if (data.question) {
+          var label = doc.createElement('label');
+          label.htmlFor = 'captcha_answer';
+          label.appendChild(doc.createTextNode(data.label + ' '));
+          var q = doc.createElement('span');
+          q.className = 'comment-captcha-question';
+          q.dir = 'rtl';
+          q.textContent = data.question;
+          label.appendChild(q);
+          var req = doc.createElement('span');
+          req.className = 'required';
+          req.setAttribute('aria-hidden', 'true');
+          req.textContent = ' *';
+          label.appendChild(req);
+          var input = doc.createElement('input');
+          input.id = 'captcha_answer';
+          input.name = 'captcha_answer';
+          input.type = 'text';
+          input.required = true;
+          input.autocomplete = 'off';
+          input.maxLength = 40;
+          box.appendChild(label);
+          box.appendChild(input);
+        }
+        // Fetch a new one shortly before this one expires.
+        var ttl = Math.max(30, (data.expires_in || 300) - 15) * 1000;
+        window.clearTimeout(form._sahifaRefresh);
+        form._sahifaRefresh = window.setTimeout(function () { loadChallenge(form); }, ttl);
+      })
+      .catch(function () { /* the server's second step still works */ });
+  }
+
+  function initReplies(form) {
+    var respond = doc.getElementById('respond');
+    var parent = form.querySelector('[data-parent-id]');
+    var cancel = respond ? respond.querySelector('.comment-cancel-reply') : null;
+    var home = respond ? respond.parentNode : null;
+    var anchor = respond ? respond.nextSibling : null;
+    if (!respond || !parent) {
+      return;
+    }
+    doc.addEventListener('click', function (event) {
+      var link = event.target.closest ? event.target.closest('[data-reply-to]') : null;
+      if (!link) {
+        return;
+      }
+      var li = link.closest('li');
+      if (!li) {
+        return;
+      }
+      event.preventDefault();
+      parent.value = link.getAttribute('data-reply-to');
+      li.appendChild(respond);
+      if (cancel) {
+        cancel.hidden = false;
+      }
+      var text = form.querySelector('textarea');
+      if (text) {
+        text.focus();
+      }
+    });
+    if (cancel) {
+      cancel.addEventListener('click', function (event) {
+        event.preventDefault();
+        parent.value = '';
+        home.insertBefore(respond, anchor);
+        cancel.hidden = true;
+      });
+    }
+  }
+
+  function initComments() {
+    var form = doc.querySelector('[data-comment-form]');
+    if (!form) {
+      return;
+    }
+    var saved = readRemembered();
+    if (saved) {
+      fill(form, 'author', saved.name);
+      fill(form, 'email', saved.email);
+      fill(form, 'url', saved.url);
+      var remember = form.querySelector('[name="remember"]');
+      if (remember) {
+        remember.checked = true;
+      }
+    }
+    var started = false;
+    form.addEventListener('focusin', function () {
+      if (!started) {
+        started = true;
+        loadChallenge(form);
+      }
+    });
+    initReplies(form);
+  }
+
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', initComments);
+  } else {
+    initComments();
+  }
+})();
