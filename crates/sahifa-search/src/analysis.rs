@@ -264,6 +264,13 @@ fn push_folded(c: char, out: &mut String) {
 /// The normalised form of one word (step 2 of the module docs). Idempotent.
 pub fn normalize(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    normalize_into(word, &mut out);
+    out
+}
+
+/// [`normalize`] into a reused buffer (cleared first), for hot loops.
+pub fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
     for c in word.chars() {
         // Arabic presentation forms (ﻻ, ﺃ, ...) are compatibility characters: take their
         // base letters first, then fold those like any other.
@@ -271,10 +278,10 @@ pub fn normalize(word: &str) -> String {
             let mut base = String::new();
             unicode_normalization::char::decompose_compatible(c, |b| base.push(b));
             for b in base.chars() {
-                push_folded(b, &mut out);
+                push_folded(b, out);
             }
         } else {
-            push_folded(c, &mut out);
+            push_folded(c, out);
         }
     }
     // Lowercasing can produce combining marks (e.g. U+0130 gives i + U+0307); one more pass
@@ -282,7 +289,6 @@ pub fn normalize(word: &str) -> String {
     if out.chars().any(is_word_mark) {
         out.retain(|c| !is_word_mark(c));
     }
-    out
 }
 
 fn char_len(s: &str) -> usize {
@@ -430,6 +436,35 @@ fn spans(text: &str) -> Vec<(usize, usize)> {
     }
     if let Some((s, _)) = start {
         out.push((s, text.len()));
+    }
+    out
+}
+
+/// Byte spans of the words of `text` with a form in `terms`: what [`analyze`] would mark,
+/// computed without stemming words that cannot match. Every Arabic form is a part of the
+/// normalised word, so a word none of whose substrings is a term is skipped after
+/// normalisation alone; Latin stems are not always substrings and are always computed.
+pub fn matching_spans(
+    text: &str,
+    terms: &std::collections::HashSet<String>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if terms.is_empty() {
+        return out;
+    }
+    let mut buf = String::new();
+    for (from, to) in spans(text) {
+        normalize_into(&text[from..to], &mut buf);
+        if buf.is_empty() || char_len(&buf) > MAX_WORD_CHARS || is_stop_word(&buf) {
+            continue;
+        }
+        let latin = buf.chars().all(|c| c.is_ascii_alphabetic());
+        if !latin && !terms.iter().any(|t| buf.contains(t.as_str())) {
+            continue;
+        }
+        if stem_forms(&buf).iter().any(|f| terms.contains(f)) {
+            out.push((from, to));
+        }
     }
     out
 }

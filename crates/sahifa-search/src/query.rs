@@ -341,13 +341,11 @@ impl SearchIndex {
         let lead = text(f.lead);
         // Prefer the body passage that matched; fall back to the lead when only the
         // headline or the lead matched (their words are visible either way).
-        let body_matches = crate::analysis::analyze(&body)
-            .iter()
-            .any(|w| w.forms.iter().any(|t| terms.contains(t)));
-        let snippet_source = if body_matches || lead.is_empty() {
-            &body
+        let body_marks = crate::analysis::matching_spans(&body, terms);
+        let snippet_html = if !body_marks.is_empty() || lead.is_empty() {
+            snippet::excerpt_marked(&body, &body_marks, SNIPPET_CHARS)
         } else {
-            &lead
+            snippet::excerpt(&lead, terms, SNIPPET_CHARS)
         };
         let category = match (text(f.category_slug), text(f.category)) {
             (slug, name) if !slug.is_empty() => Some((slug, name)),
@@ -365,7 +363,7 @@ impl SearchIndex {
             slug: text(f.slug),
             title_html: snippet::highlight_all(&title, terms),
             title,
-            snippet_html: snippet::excerpt(snippet_source, terms, SNIPPET_CHARS),
+            snippet_html,
             category,
             published_at: DateTime::from_timestamp(published, 0).unwrap_or_default(),
             score,

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::analyze;
+use crate::analysis::matching_spans;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str, out: &mut String) {
@@ -27,34 +27,34 @@ pub fn escape_html(text: &str, out: &mut String) {
 
 /// `text` escaped with every word whose analysed forms meet `terms` marked.
 pub fn highlight_all(text: &str, terms: &HashSet<String>) -> String {
-    render(text, 0, text.len(), terms, false, false)
+    let marks = matching_spans(text, terms);
+    render(text, 0, text.len(), &marks, false, false)
 }
 
 /// An excerpt of about `max_chars` characters around the densest cluster of matched words,
 /// with them marked; the start of the text when nothing matches. "…" shows cuts.
 pub fn excerpt(text: &str, terms: &HashSet<String>, max_chars: usize) -> String {
-    let text = text.trim();
-    if text.is_empty() {
+    excerpt_marked(text, &matching_spans(text, terms), max_chars)
+}
+
+/// [`excerpt`] with the matched spans already known (`marks` from
+/// [`matching_spans`] over the same `text`).
+pub fn excerpt_marked(text: &str, marks: &[(usize, usize)], max_chars: usize) -> String {
+    if text.trim().is_empty() {
         return String::new();
     }
-    let words = analyze(text);
-    let matched: Vec<(usize, usize)> = words
-        .iter()
-        .filter(|w| w.forms.iter().any(|f| terms.contains(f)))
-        .map(|w| (w.offset_from, w.offset_to))
-        .collect();
     let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     let total_chars = char_starts.len();
+    if total_chars <= max_chars {
+        return render(text, 0, text.len(), marks, false, false);
+    }
     let byte_at =
         |char_index: usize| -> usize { char_starts.get(char_index).copied().unwrap_or(text.len()) };
     let char_of = |byte: usize| -> usize { char_starts.partition_point(|&b| b < byte) };
-    if total_chars <= max_chars {
-        return render(text, 0, text.len(), terms, false, false);
-    }
     // The window start (in chars) that covers the most matched words.
     let mut best_start_char = 0;
-    if !matched.is_empty() {
-        let starts: Vec<usize> = matched.iter().map(|(from, _)| char_of(*from)).collect();
+    if !marks.is_empty() {
+        let starts: Vec<usize> = marks.iter().map(|(from, _)| char_of(*from)).collect();
         let mut best = 0;
         for (i, &s) in starts.iter().enumerate() {
             let covered = starts[i..]
@@ -75,7 +75,7 @@ pub fn excerpt(text: &str, terms: &HashSet<String>, max_chars: usize) -> String 
     start_char = snap_back(text, &char_starts, start_char);
     end_char = snap_forward(text, &char_starts, end_char);
     let (from, to) = (byte_at(start_char), byte_at(end_char));
-    render(text, from, to, terms, from > 0, to < text.len())
+    render(text, from, to, marks, from > 0, to < text.len())
 }
 
 fn snap_back(text: &str, char_starts: &[usize], mut at: usize) -> usize {
@@ -101,40 +101,58 @@ fn snap_forward(text: &str, char_starts: &[usize], mut at: usize) -> usize {
     at
 }
 
-/// Escaped `text[from..to]` with matched words marked.
+/// Escaped `text[from..to]` with the `marks` inside it wrapped in `<mark>`; runs of
+/// whitespace (paragraph breaks in a body) become one space.
 fn render(
     text: &str,
     from: usize,
     to: usize,
-    terms: &HashSet<String>,
+    marks: &[(usize, usize)],
     cut_start: bool,
     cut_end: bool,
 ) -> String {
-    let slice = &text[from..to];
-    let mut out = String::with_capacity(slice.len() + 64);
+    let mut out = String::with_capacity(to.saturating_sub(from) + 64);
     if cut_start {
         out.push_str("… ");
     }
-    let mut at = 0;
-    for word in analyze(slice) {
-        if word.forms.iter().any(|f| terms.contains(f)) {
-            escape_html(&slice[at..word.offset_from], &mut out);
-            out.push_str("<mark>");
-            escape_html(&slice[word.offset_from..word.offset_to], &mut out);
-            out.push_str("</mark>");
-            at = word.offset_to;
+    let mut at = from;
+    for &(m_from, m_to) in marks {
+        if m_from < from || m_to > to {
+            continue;
         }
+        escape_collapsed(&text[at..m_from], &mut out);
+        out.push_str("<mark>");
+        escape_html(&text[m_from..m_to], &mut out);
+        out.push_str("</mark>");
+        at = m_to;
     }
-    escape_html(&slice[at..], &mut out);
+    escape_collapsed(&text[at..to], &mut out);
     if cut_end {
         out.push_str(" …");
     }
     out
 }
 
+fn escape_collapsed(text: &str, out: &mut String) {
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        let mut buf = [0u8; 4];
+        escape_html(c.encode_utf8(&mut buf), out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyze;
 
     fn terms(words: &[&str]) -> HashSet<String> {
         words

@@ -81,4 +81,16 @@ proptest! {
         prop_assert!(!forms[0].is_empty());
         prop_assert!(forms[0].chars().count() >= 2.min(s.chars().count()));
     }
+
+    #[test]
+    fn fast_highlighting_agrees_with_full_analysis(text in arabicish(), query in arabicish()) {
+        let terms: std::collections::HashSet<String> =
+            analyze(&query).into_iter().flat_map(|w| w.forms).collect();
+        let expected: Vec<(usize, usize)> = analyze(&text)
+            .into_iter()
+            .filter(|w| w.forms.iter().any(|f| terms.contains(f)))
+            .map(|w| (w.offset_from, w.offset_to))
+            .collect();
+        prop_assert_eq!(sahifa_search::analysis::matching_spans(&text, &terms), expected);
+    }
 }
