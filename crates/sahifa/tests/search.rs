@@ -573,3 +573,90 @@ search_test!(
         assert_eq!(found.total, 1);
     }
 );
+
+search_test!(
+    import_jsonl_stores_good_lines_and_names_bad_ones,
+    |app: TestApp| async move {
+        let lines = [
+            r#"{"title": "مسبار عربي يصل إلى المريخ", "lead": "وصل المسبار بعد رحلة استمرت سبعة أشهر.", "body": "دخل **المسبار** مدار المريخ.", "category": "فضاء وعلوم", "tags": ["المريخ", "الفضاء"], "author": "كاتبة العلوم", "published_at": "2026-02-09T15:00:00Z", "dateline": "دبي", "source": "وام"}"#,
+            r#"{"title": "سطر مكسور""#,
+            r#"{"title": "تاريخ غير صالح", "category": "قسم مرفوض", "published_at": "أمس"}"#,
+            r#"{"title": "مسودة عن المريخ لم تنشر", "body": "نص"}"#,
+            r#"{"title": "   ", "category": "قسم مرفوض آخر"}"#,
+            "",
+            r#"{"title": "أسعار المريخ في الأسواق", "category": "اقتصاد", "published_at": "2026-02-10"}"#,
+        ];
+        let text = lines.join("\n");
+        let mut seen = Vec::new();
+        let report = sahifa::import_jsonl::import(&app.db, text.as_bytes(), |n, err| {
+            if let Some(e) = err {
+                seen.push((n, e.to_string()));
+            }
+        })
+        .await
+        .expect("import runs");
+        assert_eq!(report.imported, 3);
+        let failed: Vec<u64> = report.failed.iter().map(|(n, _)| *n).collect();
+        assert_eq!(failed, vec![2, 3, 5]);
+        assert_eq!(seen.len(), 3);
+        assert!(report.failed[0].1.contains("JSON"), "{:?}", report.failed);
+        assert!(
+            report.failed[1].1.contains("published_at"),
+            "{:?}",
+            report.failed
+        );
+        assert!(report.failed[2].1.contains("title"), "{:?}", report.failed);
+        // Nothing from a rejected line was stored.
+        for name in ["قسم مرفوض", "قسم مرفوض آخر"] {
+            assert!(
+                app.db
+                    .category_by_name(name)
+                    .await
+                    .expect("query")
+                    .is_none(),
+                "{name}"
+            );
+        }
+        // Names became rows; the published one keeps its time; the draft stays private.
+        assert!(
+            app.db
+                .category_by_name("فضاء وعلوم")
+                .await
+                .expect("q")
+                .is_some()
+        );
+        assert!(
+            app.db
+                .author_by_name("كاتبة العلوم")
+                .await
+                .expect("q")
+                .is_some()
+        );
+        let listing: Value = app
+            .get("/api/v1/articles?per_page=100")
+            .await
+            .json()
+            .await
+            .expect("json");
+        let items = listing["items"].as_array().expect("items");
+        let probe = items
+            .iter()
+            .find(|a| a["title"].as_str().is_some_and(|t| t.contains("مسبار")))
+            .expect("imported article is public");
+        assert_eq!(probe["published_at"].as_str(), Some("2026-02-09T15:00:00Z"));
+        assert_eq!(probe["category"]["name"].as_str(), Some("فضاء وعلوم"));
+        assert!(items.iter().all(|a| {
+            !a["title"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("مسودة عن المريخ")
+        }));
+        // And the follower indexed the two published ones.
+        eventually(
+            Duration::from_secs(2),
+            "imported articles searchable",
+            || async { api(&app, &format!("q={}", q("المريخ"))).await["total"] == 2 },
+        )
+        .await;
+    }
+);
