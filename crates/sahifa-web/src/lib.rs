@@ -75,7 +75,12 @@ pub fn router(state: AppState) -> Router {
         .merge(sitemaps::router())
         .route("/search", get(pages::search::show_search))
         .route("/api/v1/search", get(search_api::search))
-        .nest("/admin", admin::router())
+        .nest(
+            "/admin",
+            admin::router().merge(admin_telegram::admin_routes().layer(
+                middleware::from_fn_with_state(state.clone(), admin::telegram_context),
+            )),
+        )
         .nest("/api/v1/admin", admin_api::router())
         .nest("/api/v1", api::router())
         .fallback(pages::errors::not_found)

@@ -8,104 +8,15 @@
 
 mod common;
 
-use std::future::Future;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use common::chrome::{Chromedriver, js, poll};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
 const WIDTH: u32 = 375;
 const HEIGHT: u32 = 812;
 const BACK_TO_TOP_LABEL: &str = "زر الذهاب إلى الأعلى";
-
-/// A chromedriver process (in its own process group, with the browsers it starts), ended on drop.
-struct Chromedriver {
-    child: Child,
-    url: String,
-}
-
-impl Chromedriver {
-    async fn start() -> Chromedriver {
-        use std::os::unix::process::CommandExt;
-
-        let port = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-            listener.local_addr().expect("local addr").port()
-        };
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
-        let driver = Chromedriver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .expect("client");
-        let status = format!("{}/status", driver.url);
-        let ready = poll(Duration::from_secs(15), || async {
-            match http.get(&status).send().await {
-                Ok(r) if r.status().is_success() => r
-                    .json::<Value>()
-                    .await
-                    .is_ok_and(|v| v["value"]["ready"] == json!(true)),
-                _ => false,
-            }
-        })
-        .await;
-        assert!(ready, "chromedriver did not answer {status} within 15 s");
-        driver
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        // The whole group: chromedriver and any browser it left behind. Only our own group id.
-        let pgid = self.child.id();
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pgid}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Calls `check` until it returns true or `timeout` passes; whether it ever returned true.
-async fn poll<F, Fut>(timeout: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + timeout;
-    loop {
-        if check().await {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn js(browser: &Client, script: &str) -> Value {
-    browser
-        .execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {script}: {e}"))
-}
 
 async fn js_f64(browser: &Client, script: &str) -> f64 {
     let v = js(browser, script).await;
@@ -131,15 +42,7 @@ async fn button_state(browser: &Client) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn model_article_on_a_phone() {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "CI is set but {CHROMEDRIVER} or {CHROMIUM} is missing: the browser test must run in CI (install the chromium and chromium-driver packages)"
-            );
-        }
-        eprintln!(
-            "SKIPPED browser test: {CHROMEDRIVER} or {CHROMIUM} not found (install chromium and chromium-driver)"
-        );
+    if !common::chrome::available("the browser test") {
         return;
     }
     let started = Instant::now();
@@ -153,48 +56,14 @@ async fn model_article_on_a_phone() {
 
     let driver = Chromedriver::start().await;
     let profile = tempfile::tempdir().expect("profile dir");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_string(),
-        json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                format!("--window-size={WIDTH},{HEIGHT}"),
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }),
-    );
-    let browser = ClientBuilder::rustls()
-        .expect("rustls connector")
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a chromedriver session");
-
-    // The checks run in their own task so that the session is closed (and the browser
-    // quits) even when one of them fails; the failure is then re-raised.
-    let checks = tokio::spawn(run_checks(browser.clone(), url));
-    let outcome = checks.await;
-    let _ = browser.close().await;
+    let browser = driver.session(profile.path(), WIDTH, HEIGHT).await;
+    common::chrome::run_guarded(browser.clone(), run_checks(browser, url)).await;
     drop(driver);
     drop(profile);
-    match outcome {
-        Ok(()) => eprintln!(
-            "browser test passed in {:.1} s",
-            started.elapsed().as_secs_f64()
-        ),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("browser checks task: {e}"),
-    }
+    eprintln!(
+        "browser test passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 async fn run_checks(browser: Client, url: String) {

@@ -76,6 +76,51 @@ app_test!(
                 format!("/admin/articles/{others}/revisions"),
                 [true, true, false, false],
             ),
+            ("/admin/tokens".into(), [true, true, true, true]),
+            ("/admin/media".into(), [true, true, true, false]),
+            ("/admin/categories".into(), [true, true, false, false]),
+            ("/admin/tags".into(), [true, true, false, false]),
+            ("/admin/comments".into(), [true, true, false, false]),
+            ("/admin/telegram".into(), [true, true, false, false]),
+            ("/admin/users".into(), [true, false, false, false]),
+            ("/admin/users/new".into(), [true, false, false, false]),
+            ("/admin/settings".into(), [true, false, false, false]),
+            ("/admin/audit".into(), [true, false, false, false]),
+        ];
+        // State-changing admin POSTs outside the article editor: (path, fields, allowed per role).
+        let post_routes: Vec<(&str, Vec<(&str, &str)>, [bool; 4])> = vec![
+            (
+                "/admin/categories",
+                vec![("name", "قسم من المصفوفة")],
+                [true, true, false, false],
+            ),
+            (
+                "/admin/users/new",
+                vec![
+                    ("email", "new@example.com"),
+                    ("name", "جديد"),
+                    ("role", "author"),
+                    ("password", "password-long-enough"),
+                ],
+                [true, false, false, false],
+            ),
+            (
+                "/admin/settings",
+                vec![
+                    ("name", "ميدل ايست نيوز"),
+                    ("tagline", ""),
+                    ("locale", "ar"),
+                    ("time_zone", "Asia/Beirut"),
+                    ("digit_style", "western"),
+                    ("telegram_channel", "middleeastnews_demo"),
+                ],
+                [true, false, false, false],
+            ),
+            (
+                "/admin/telegram/settings",
+                vec![("enabled", "off")],
+                [true, false, false, false],
+            ),
         ];
         let roles = [
             "admin@example.com",
@@ -91,6 +136,17 @@ app_test!(
                     assert_eq!(status, 200, "{email} GET {path}");
                 } else {
                     assert_eq!(status, 403, "{email} GET {path}");
+                }
+            }
+            for (path, fields, allowed) in &post_routes {
+                let status = session.post(path, fields).await.status().as_u16();
+                if allowed[i] {
+                    assert!(
+                        status != 403 && status < 500,
+                        "{email} POST {path}: {status}"
+                    );
+                } else {
+                    assert_eq!(status, 403, "{email} POST {path}");
                 }
             }
             // POSTs that change someone else's article.

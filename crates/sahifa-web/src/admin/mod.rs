@@ -166,7 +166,7 @@ pub fn require(current: &CurrentUser, capability: Capability) -> Result<(), AppE
 
 /// The admin navigation the user's role allows.
 fn nav(current: &CurrentUser) -> Vec<Value> {
-    let items: [(&str, &str, Option<Capability>); 11] = [
+    let items: Vec<(&str, &str, Option<Capability>)> = vec![
         ("/admin", "admin-nav-dashboard", None),
         ("/admin/articles", "admin-nav-articles", None),
         ("/admin/articles/new", "admin-nav-new-article", None),
@@ -204,6 +204,11 @@ fn nav(current: &CurrentUser) -> Vec<Value> {
             "/admin/audit",
             "admin-nav-audit",
             Some(Capability::ViewAudit),
+        ),
+        (
+            "/admin/telegram",
+            "admin-nav-telegram",
+            Some(Capability::PublishOthers),
         ),
         ("/admin/tokens", "admin-nav-tokens", None),
     ];
@@ -272,4 +277,44 @@ pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
     KNOWN
         .into_iter()
         .find(|k| k.strip_prefix("admin-notice-") == Some(wanted.as_str()))
+}
+
+/// Puts the [`crate::admin_telegram::AdminContext`] that the Telegram admin pages expect
+/// into the request, from the session; anonymous visitors go to the login page, and a
+/// cross-site POST is refused before it reaches them.
+pub async fn telegram_context(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    match crate::auth::session::load_session(&state, request.headers()).await {
+        Ok(Some(current)) if can(&current.user, Capability::UseAdmin) => {
+            // Channel posting is the desk's business: editors and administrators only.
+            if !can(&current.user, Capability::PublishOthers) {
+                return AppError::Forbidden.into_response();
+            }
+            if request.method() != axum::http::Method::GET
+                && !csrf::same_origin(&state, request.headers())
+            {
+                return AppError::Forbidden.into_response();
+            }
+            request
+                .extensions_mut()
+                .insert(crate::admin_telegram::AdminContext {
+                    user_name: current.user.name.clone(),
+                    can_manage_settings: can(&current.user, Capability::ManageSettings),
+                    can_retry: can(&current.user, Capability::PublishOthers),
+                    csrf_token: current.session.csrf_token.clone(),
+                });
+            next.run(request).await
+        }
+        Ok(_) => AppError::LoginRequired(path).into_response(),
+        Err(err) => err.into_response(),
+    }
 }

@@ -42,7 +42,7 @@ pub fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
         return false;
     }
     let origin_of = |url: &str| -> String {
-        let rest = url.split_once("://").map(|(scheme, rest)| (scheme, rest));
+        let rest = url.split_once("://");
         match rest {
             Some((scheme, rest)) => {
                 let host = rest.split('/').next().unwrap_or("");
