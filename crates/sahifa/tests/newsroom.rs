@@ -922,3 +922,68 @@ async fn two_processes_on_postgres_publish_a_scheduled_article_once() {
         assert_eq!(audited, 1, "article {id} audited {audited} times");
     }
 }
+
+/// A scheduled article whose time passes while the server is down goes live when the
+/// server comes back (the real binary, stopped and started again on one SQLite file).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_article_is_published_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("path").to_string();
+    let url = format!("sqlite://{}", dir.path().join("sahifa.db").display());
+    let start = || {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        std::process::Command::new(env!("CARGO_BIN_EXE_sahifa"))
+            .args([
+                "--data-dir",
+                &data,
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    let mut first = start();
+    // Wait for the first process to have migrated the database.
+    let db = loop {
+        if let Ok(db) = sahifa_store::Db::connect(&url).await
+            && db.article_count().await.is_ok()
+        {
+            break db;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let mut a = draft("خبر مجدول أثناء التوقف");
+    a.status = ArticleStatus::Scheduled;
+    a.published_at = Some(chrono::Utc::now() + chrono::Duration::seconds(2));
+    let id = db.create_article(&a).await.expect("create");
+    let _ = first.kill();
+    let _ = first.wait();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let still = db.article_by_id(id).await.expect("read").expect("exists");
+    assert_eq!(
+        still.summary.status,
+        ArticleStatus::Scheduled,
+        "nobody was running to publish it"
+    );
+    let mut second = start();
+    let mut live = false;
+    for _ in 0..100 {
+        let now = db.article_by_id(id).await.expect("read").expect("exists");
+        if now.summary.status == ArticleStatus::Published {
+            live = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = second.kill();
+    let _ = second.wait();
+    db.close().await;
+    assert!(live, "published once the server was back");
+}
