@@ -358,6 +358,7 @@ fn spawn_sahifa(
     url: &str,
     fake: &FakeTelegram,
     data_dir: &std::path::Path,
+    lease_secs: u64,
 ) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_sahifa"))
         .arg("--database-url")
@@ -370,7 +371,7 @@ fn spawn_sahifa(
         .env("SAHIFA_TELEGRAM_CHANNEL", "@sahifa_test")
         .env("SAHIFA_TELEGRAM_POLL_MS", "100")
         .env("SAHIFA_TELEGRAM_RETRY_BASE_MS", "100")
-        .env("SAHIFA_TELEGRAM_LEASE_SECS", "3")
+        .env("SAHIFA_TELEGRAM_LEASE_SECS", lease_secs.to_string())
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .kill_on_drop(true)
@@ -382,7 +383,9 @@ both_backends!(restart_mid_delivery_posts_once, |t: TestDb| async move {
     // The first request never gets an answer: the process is killed while it waits.
     let fake = FakeTelegram::start(vec![Behaviour::Hang]).await;
     let dir = tempfile::tempdir().expect("dir");
-    let mut first = spawn_sahifa(&t.url, &fake, dir.path());
+    // A long lease (request timeout = half of it) keeps the hung request in flight until
+    // the kill; the job stays `sending` until that lease runs out.
+    let mut first = spawn_sahifa(&t.url, &fake, dir.path(), 6);
     let id =
         t.db.create_article(&input("خبر عبر إعادة التشغيل", ArticleStatus::Published))
             .await
@@ -393,7 +396,7 @@ both_backends!(restart_mid_delivery_posts_once, |t: TestDb| async move {
     assert_eq!(post_row(&t.db, id).await.expect("row").status, "sending");
 
     // The next process re-claims the job once the dead one's lease expires.
-    let mut second = spawn_sahifa(&t.url, &fake, dir.path());
+    let mut second = spawn_sahifa(&t.url, &fake, dir.path(), 3);
     let sent = wait_status(&t.db, id, "sent").await;
     assert_eq!(sent.attempts, 2);
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -411,8 +414,8 @@ async fn two_processes_on_postgres_post_once() {
     let fake = FakeTelegram::start(vec![Behaviour::ServerError, Behaviour::TooMany(1)]).await;
     let dir_a = tempfile::tempdir().expect("dir");
     let dir_b = tempfile::tempdir().expect("dir");
-    let mut a = spawn_sahifa(&t.url, &fake, dir_a.path());
-    let mut b = spawn_sahifa(&t.url, &fake, dir_b.path());
+    let mut a = spawn_sahifa(&t.url, &fake, dir_a.path(), 3);
+    let mut b = spawn_sahifa(&t.url, &fake, dir_b.path(), 3);
     let mut ids = Vec::new();
     for n in 0..8 {
         let id =
