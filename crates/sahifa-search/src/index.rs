@@ -301,9 +301,12 @@ impl SearchIndex {
         let mut done = 0u64;
         let mut after = 0i64;
         loop {
-            let batch = db.articles_for_index(after, REBUILD_BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.id;
+            let (batch, last_seen) = db.articles_for_index(after, REBUILD_BATCH).await?;
+            let Some(last_seen) = last_seen else { break };
+            after = last_seen;
+            if batch.is_empty() {
+                continue;
+            }
             let docs: Vec<TantivyDocument> =
                 batch.iter().map(|a| self.document(a, &paths)).collect();
             let this = self.clone();
