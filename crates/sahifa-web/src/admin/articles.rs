@@ -403,7 +403,7 @@ pub async fn edit_article(
 }
 
 /// Loads an article the user may edit: 404 when missing, 403 when not theirs to edit.
-async fn load_editable(
+pub(crate) async fn load_editable(
     state: &AppState,
     current: &CurrentUser,
     id: i64,

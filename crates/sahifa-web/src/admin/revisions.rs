@@ -12,7 +12,7 @@ use sahifa_store::{ArticleInput, Revision};
 
 use super::{form_with_csrf, notice, render};
 use crate::auth::CurrentUser;
-use crate::auth::permissions::{can_edit_article, can_set_status};
+use crate::auth::permissions::can_set_status;
 use crate::error::AppError;
 use crate::pages::see_other;
 use crate::state::AppState;
@@ -23,19 +23,7 @@ async fn editable_revisions(
     current: &CurrentUser,
     id: i64,
 ) -> Result<(String, Vec<Revision>), AppError> {
-    let article = state
-        .db()
-        .article_by_id(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (owner, _) = state
-        .db()
-        .article_admin_flags(id)
-        .await?
-        .unwrap_or((None, false));
-    if !can_edit_article(&current.user, owner, article.summary.status) {
-        return Err(AppError::Forbidden);
-    }
+    let (article, _, _) = super::articles::load_editable(state, current, id).await?;
     Ok((article.summary.title, state.db().revisions(id).await?))
 }
 
