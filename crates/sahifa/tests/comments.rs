@@ -742,6 +742,37 @@ app_test!(
             "threaded under the comment"
         );
 
+        // The edit page, the settings page and the no-JS reply form render.
+        for page in [
+            format!("/admin/comments/{id}"),
+            "/admin/comments/settings".to_string(),
+            "/admin/comments?status=approved".to_string(),
+        ] {
+            let r = admin.get(&page).await;
+            assert_eq!(r.status().as_u16(), 200, "{page}");
+        }
+        let r = admin
+            .post(
+                &format!("/admin/comments/{id}"),
+                &[
+                    ("author", "مهاجم سابق"),
+                    ("email", "evil@example.com"),
+                    ("url", ""),
+                    ("comment", "نص عدّله المحرر"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "edit saved");
+        assert!(app.page(&path, 200).await.contains("نص عدّله المحرر"));
+        let reply_form = app
+            .page(&format!("{path}/comments?replytocom={id}"), 200)
+            .await;
+        assert!(
+            reply_form.contains(&format!("name=\"parent_id\" value=\"{id}\"")),
+            "reply target kept"
+        );
+        assert!(reply_form.contains("الرد على مهاجم سابق"));
+
         // Trash: gone from the page on the next request.
         let r = admin
             .post(
