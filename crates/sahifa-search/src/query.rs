@@ -271,7 +271,7 @@ impl SearchIndex {
     /// Runs a search. Never fails on the query text; errors are index failures only.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let parsed = parse(&req.q);
-        if parsed.groups.is_empty() || req.offset > MAX_OFFSET {
+        if parsed.groups.is_empty() {
             return Ok(SearchResults::default());
         }
         let f = self.fields();
@@ -306,6 +306,15 @@ impl SearchIndex {
         req: &SearchRequest,
         parsed: &ParsedQuery,
     ) -> Result<SearchResults> {
+        if req.offset > MAX_OFFSET {
+            // Deep pages are not served (nobody reads them; crawlers would make them
+            // costly), but the count stays right.
+            let total = searcher.search(query, &Count)?;
+            return Ok(SearchResults {
+                total,
+                hits: Vec::new(),
+            });
+        }
         let limit = req.limit.clamp(1, 100);
         let top = TopDocs::with_limit(limit).and_offset(req.offset);
         let (total, addresses): (usize, Vec<(f32, DocAddress)>) = match req.sort {
