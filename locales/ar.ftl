@@ -469,6 +469,7 @@ comments-closed = التعليقات مغلقة على هذا المقال.
 comments-back = العودة إلى المقال: { $title }
 comment-leave = اترك تعليقاً
 comment-step-hint = خطوة أخيرة: أجب عن السؤال ثم اضغط «أرسل التعليق».
+comment-step-confirm = خطوة أخيرة: اضغط «أرسل التعليق» لتأكيد الإرسال.
 comment-notes = لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *
 comment-field-comment = التعليق
 comment-field-name = الاسم

@@ -452,6 +452,7 @@ comments-closed = Comments are closed on this article.
 comments-back = Back to the article: { $title }
 comment-leave = Leave a comment
 comment-step-hint = One last step: answer the question, then press “Post comment”.
+comment-step-confirm = One last step: press “Post comment” to confirm.
 comment-notes = Your email address will not be published. Required fields are marked *
 comment-field-comment = Comment
 comment-field-name = Name

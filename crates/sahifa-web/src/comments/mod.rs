@@ -48,7 +48,8 @@ pub fn comments_url(slug: &str) -> String {
     format!("{}/comments", urls::article(slug))
 }
 
-/// Whether comments on `article` are closed, and why not otherwise.
+/// Whether comments on `article` are closed: switched off site-wide, past the N-day window
+/// after publication, or closed by hand for this article.
 async fn is_closed(
     state: &AppState,
     settings: &CommentSettings,
