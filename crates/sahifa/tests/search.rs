@@ -334,6 +334,17 @@ search_test!(phrases_and_hostile_queries, |app: TestApp| async move {
         let response = app.get(&format!("/search?q={}&{extra}", q("إيران"))).await;
         assert_eq!(response.status().as_u16(), 200, "{extra}");
     }
+    // What was typed is shown back escaped.
+    let page = app
+        .page(
+            &format!("/search?q={}", q("<script>alert(1)</script>")),
+            200,
+        )
+        .await;
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "query reflected unescaped"
+    );
     // Queries that must find nothing.
     let nothing = api(&app, &format!("q={}", q("دلفين قطبي"))).await;
     assert_eq!(nothing["total"], 0);
@@ -658,5 +669,61 @@ search_test!(
             || async { api(&app, &format!("q={}", q("المريخ"))).await["total"] == 2 },
         )
         .await;
+    }
+);
+
+search_test!(
+    another_process_on_the_same_database_keeps_its_own_index,
+    |app: TestApp| async move {
+        // A second "process": its own connection pool, epoch, data dir, index and follower.
+        let other_db = sahifa_store::Db::connect(&app.test_db.url)
+            .await
+            .expect("connect");
+        let dir = app
+            .test_db
+            .dir
+            .path()
+            .join("second-process")
+            .join("search-index");
+        let (index, _, cursor) =
+            sahifa_search::open_fresh(&other_db, &dir, sahifa_search::IndexOptions::server(), None)
+                .await
+                .expect("open");
+        let follower = sahifa_search::follower::spawn(index.clone(), other_db.clone(), cursor);
+        let epoch_before = other_db.epoch();
+        // A write made through the first process's handle...
+        app.db
+            .create_article(&input(
+                "الوشق يظهر في الجبال",
+                "رصد الوشق في الجبال",
+                &[],
+                ArticleStatus::Published,
+            ))
+            .await
+            .expect("create");
+        let count = || {
+            let index = index.clone();
+            async move {
+                index
+                    .search(&sahifa_search::SearchRequest {
+                        q: "الوشق".into(),
+                        limit: 10,
+                        ..Default::default()
+                    })
+                    .map(|r| r.total)
+                    .unwrap_or(0)
+            }
+        };
+        // ...reaches the second process's index within a second, and retires its cached pages.
+        eventually(Duration::from_secs(1), "second index updated", || async {
+            count().await == 1
+        })
+        .await;
+        assert!(
+            other_db.epoch() > epoch_before,
+            "the second process's page cache was retired"
+        );
+        follower.abort();
+        other_db.close().await;
     }
 );
