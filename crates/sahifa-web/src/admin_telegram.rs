@@ -43,6 +43,8 @@ pub struct AdminContext {
     pub can_retry: bool,
     /// The session's CSRF token; forms echo it in `_csrf`.
     pub csrf_token: String,
+    /// The admin layout's shared context (`me`, `admin_nav`), merged into the page.
+    pub layout: serde_json::Value,
 }
 
 /// Deliveries per page of the list.
@@ -190,6 +192,14 @@ async fn render(
         "csrf_token": ctx.csrf_token,
         "csrf": ctx.csrf_token,
     });
+    let mut ctx_json = ctx_json;
+    if let (serde_json::Value::Object(target), serde_json::Value::Object(layout)) =
+        (&mut ctx_json, &ctx.layout)
+    {
+        for (k, v) in layout {
+            target.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
     view::render(
         state,
         &site,

@@ -7,6 +7,9 @@ use common::TestApp;
 use common::session::{login, try_login};
 use sahifa_store::{ArticleInput, ArticleStatus, Role};
 
+/// (path, form fields, allowed for administrator, editor, author, contributor).
+type PostRoute<'a> = (&'a str, Vec<(&'a str, &'a str)>, [bool; 4]);
+
 const PASSWORD: &str = "كلمة-سر-طويلة-2026";
 
 async fn users(app: &TestApp) {
@@ -88,7 +91,7 @@ app_test!(
             ("/admin/audit".into(), [true, false, false, false]),
         ];
         // State-changing admin POSTs outside the article editor: (path, fields, allowed per role).
-        let post_routes: Vec<(&str, Vec<(&str, &str)>, [bool; 4])> = vec![
+        let post_routes: Vec<PostRoute> = vec![
             (
                 "/admin/categories",
                 vec![("name", "قسم من المصفوفة")],

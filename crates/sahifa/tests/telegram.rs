@@ -491,6 +491,7 @@ mod admin_page {
             can_manage_settings,
             can_retry: true,
             csrf_token: CSRF.into(),
+            layout: serde_json::json!({}),
         }
     }
 

@@ -219,6 +219,19 @@ fn nav(current: &CurrentUser) -> Vec<Value> {
         .collect()
 }
 
+/// What every admin page's layout shows about the signed-in user.
+fn layout_context(current: &CurrentUser) -> Value {
+    json!({
+        "me": {
+            "id": current.user.id,
+            "name": current.user.name,
+            "email": current.user.email,
+            "role": current.user.role.as_str(),
+        },
+        "admin_nav": nav(current),
+    })
+}
+
 /// Renders an admin page: `ctx` plus the user, the CSRF token and the navigation.
 pub async fn render(
     state: &AppState,
@@ -236,12 +249,10 @@ pub async fn render(
     if let Value::Object(map) = &mut ctx {
         map.insert("title_key".into(), json!(title_key));
         if let Some(current) = current {
-            map.insert(
-                "me".into(),
-                json!({"id": current.user.id, "name": current.user.name, "email": current.user.email, "role": current.user.role.as_str()}),
-            );
+            if let Value::Object(layout) = layout_context(current) {
+                map.extend(layout);
+            }
             map.insert("csrf".into(), json!(current.session.csrf_token));
-            map.insert("admin_nav".into(), json!(nav(current)));
         }
     }
     let html = crate::view::render(state, &site, template, &title, None, "/admin", ctx)?;
@@ -311,6 +322,7 @@ pub async fn telegram_context(
                     can_manage_settings: can(&current.user, Capability::ManageSettings),
                     can_retry: can(&current.user, Capability::PublishOthers),
                     csrf_token: current.session.csrf_token.clone(),
+                    layout: layout_context(&current),
                 });
             next.run(request).await
         }
