@@ -35,7 +35,7 @@ WRK_THREADS=1
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="$ROOT/bench"
 DOC="$ROOT/docs/BENCHMARKS.md"
-BIN="$ROOT/target/release/sahifa"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/sahifa"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
