@@ -286,16 +286,23 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<()> {
     };
     bar.finish_and_clear();
     db.close().await;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "imported {} articles, {} lines rejected",
-        report.imported,
-        report.failed.len()
+        "imported {}, rejected {}",
+        plural(report.imported as usize, "article", "articles"),
+        plural(report.failed.len(), "line", "lines")
     );
     if let Some((first, _)) = report.failed.first() {
         anyhow::bail!(
-            "{} lines of {} were rejected (first: line {first}); nothing from them was stored",
-            report.failed.len(),
-            args.file.display()
+            "{} of {} rejected (first: line {first}); nothing from {} was stored",
+            plural(report.failed.len(), "line", "lines"),
+            args.file.display(),
+            if report.failed.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         );
     }
     Ok(())
