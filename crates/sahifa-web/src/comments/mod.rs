@@ -420,7 +420,7 @@ async fn submit_inner(
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let headers = request.headers().clone();
-    let ip = crate::auth::session::client_ip(request.extensions());
+    let socket_ip = crate::auth::session::client_ip(request.extensions());
     let axum::Form(fields): axum::Form<Vec<(String, String)>> =
         axum::Form::from_request(request, state)
             .await
@@ -435,6 +435,7 @@ async fn submit_inner(
     let site = state.site().await?;
     let t = |key: &str| state.catalog().text(site.lang, key);
     let settings = CommentSettings::load(db).await?;
+    let ip = settings::client_ip(&settings, &headers, &socket_ip);
     let now = Utc::now();
     let current = staff_of(state, &headers).await?;
     let staff = current.is_some();

@@ -72,6 +72,10 @@ pub struct CommentSettings {
     pub per_page: i64,
     /// Days commenter IPs are kept.
     pub ip_days: i64,
+    /// Behind a reverse proxy: the request header carrying the client address (e.g.
+    /// `x-forwarded-for`); empty means the socket address. Only set it when a proxy always
+    /// writes that header, or readers could claim any address.
+    pub ip_header: String,
 }
 
 impl Default for CommentSettings {
@@ -94,6 +98,7 @@ impl Default for CommentSettings {
             thread_depth: 5,
             per_page: 50,
             ip_days: 30,
+            ip_header: String::new(),
         }
     }
 }
@@ -126,6 +131,12 @@ impl CommentSettings {
             "comments.disallowed_words" => self.disallowed_words = value.to_string(),
             "comments.first_time_hold" => self.first_time_hold = bool_of(value),
             "comments.hold_all" => self.hold_all = bool_of(value),
+            "comments.ip_header" => {
+                let name = value.trim().to_ascii_lowercase();
+                if name.is_empty() || axum::http::HeaderName::from_bytes(name.as_bytes()).is_ok() {
+                    self.ip_header = name;
+                }
+            }
             _ => {
                 let slot = match key {
                     "comments.captcha_ttl" => Some((&mut self.captcha_ttl, 30, 86_400)),
@@ -173,6 +184,7 @@ impl CommentSettings {
             ("comments.thread_depth", self.thread_depth.to_string()),
             ("comments.per_page", self.per_page.to_string()),
             ("comments.ip_days", self.ip_days.to_string()),
+            ("comments.ip_header", self.ip_header.clone()),
         ]
     }
 
@@ -206,4 +218,25 @@ pub fn list_match(list: &str, fields: &[&str]) -> Option<String> {
             haystacks.iter().any(|h| h.contains(&w))
         })
         .map(str::to_string)
+}
+
+/// The commenter's address: from the configured proxy header when there is one (its last
+/// entry, the one the nearest proxy appended, since earlier ones are whatever the client
+/// sent), else the socket's.
+pub fn client_ip(
+    settings: &CommentSettings,
+    headers: &axum::http::HeaderMap,
+    socket: &str,
+) -> String {
+    if settings.ip_header.is_empty() {
+        return socket.to_string();
+    }
+    headers
+        .get_all(settings.ip_header.as_str())
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse::<std::net::IpAddr>().ok())
+        .next_back()
+        .map_or_else(|| socket.to_string(), |ip| ip.to_string())
 }
