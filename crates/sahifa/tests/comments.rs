@@ -961,3 +961,74 @@ app_test!(
         assert_eq!(r.status().as_u16(), 200);
     }
 );
+
+// Long threads are paged by top-level comment (`?cpage=N`), replies stay with their thread
+// and stop indenting at the configured depth.
+app_test!(
+    thread_paging_and_depth,
+    demo = true,
+    |app: common::TestApp| async move {
+        let (path, _, article_id) = demo_article(&app).await;
+        app.db
+            .set_setting("comments.per_page", "5")
+            .await
+            .expect("setting");
+        app.db
+            .set_setting("comments.thread_depth", "3")
+            .await
+            .expect("setting");
+        let add = |body: String, parent: Option<i64>| {
+            let db = app.db.clone();
+            async move {
+                db.insert_comment(&sahifa_store::NewComment {
+                    article_id,
+                    parent_id: parent,
+                    author_name: "قارئ".into(),
+                    email: "thread@example.com".into(),
+                    body,
+                    status: "approved".into(),
+                    ip: Some("192.0.2.1".into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("insert")
+            }
+        };
+        let mut first = 0;
+        for n in 1..=7 {
+            let id = add(format!("تعليق رئيسي رقم {n}"), None).await;
+            if n == 1 {
+                first = id;
+            }
+        }
+        // A chain of replies deeper than the limit under the first comment.
+        let mut parent = first;
+        for n in 1..=4 {
+            parent = add(format!("رد بعمق {n}"), Some(parent)).await;
+        }
+        let page = app.page(&path, 200).await;
+        assert!(page.contains("تعليق رئيسي رقم 5"));
+        assert!(
+            !page.contains("تعليق رئيسي رقم 6"),
+            "second page not on the first"
+        );
+        assert!(page.contains("رد بعمق 4"), "replies stay with their thread");
+        assert!(page.contains("comment-depth-3"));
+        assert!(
+            !page.contains("comment-depth-4"),
+            "indentation stops at the limit"
+        );
+        assert!(page.contains("comments?cpage=2"));
+        let oldest = page.find("تعليق رئيسي رقم 1").expect("first");
+        let later = page.find("تعليق رئيسي رقم 2").expect("second");
+        assert!(oldest < later, "oldest first");
+        let second = app.page(&format!("{path}/comments?cpage=2"), 200).await;
+        assert!(second.contains("تعليق رئيسي رقم 6"));
+        assert!(second.contains("تعليق رئيسي رقم 7"));
+        assert!(!second.contains("تعليق رئيسي رقم 5"));
+        assert!(!second.contains("192.0.2.1"));
+        assert!(!second.contains("thread@example.com"));
+        // «11 تعليقاً» style count in the heading.
+        assert!(page.contains("comments-title"));
+    }
+);
