@@ -92,7 +92,7 @@ pub type Result<T, E = SearchError> = std::result::Result<T, E>;
 ///   database's published articles and the index rebuilt on any difference (this also
 ///   repairs an index that missed an event, see [`follower`]).
 ///
-/// Returns the index, what was done, and the write-log cursor to follow from.
+/// Returns the index, what was done, and the write-log position to follow from.
 pub async fn open_fresh(
     db: &Db,
     dir: &Path,
@@ -131,7 +131,11 @@ pub async fn open_fresh(
                     search.num_docs()
                 ))
             } else {
-                return Ok((search, OpenOutcome::Current, cursor));
+                // The follower starts from the old marker, not from `cursor`: catching up
+                // read the log once, and on PostgreSQL an event committed out of order in
+                // that moment would otherwise be behind the follower's start for good.
+                // Re-applying the caught-up events once is harmless.
+                return Ok((search, OpenOutcome::Current, m.cursor));
             }
         }
     };
