@@ -725,6 +725,46 @@ app_test!(
             dash.contains("/admin/comments"),
             "nav entry / pending count"
         );
+        // Signed-in staff commenting on the site are approved and marked; the same post from
+        // another origin is only an anonymous reader's (held as a first comment).
+        for (origin, body, want) in [
+            (app.base.clone(), "رد من غرفة الأخبار", "approved"),
+            (
+                "https://evil.example".to_string(),
+                "منشور من موقع آخر",
+                "pending",
+            ),
+        ] {
+            let r = app
+                .client
+                .post(format!("{}{path}/comments", app.base))
+                .header("cookie", &admin.cookie)
+                .header("origin", origin)
+                .form(&[
+                    ("author", "x"),
+                    ("email", "forged@example.com"),
+                    ("comment", body),
+                ])
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(r.status().as_u16(), 303, "{body}");
+            assert_eq!(stored(&app, body).await.as_deref(), Some(want), "{body}");
+        }
+        let (approved, _) = app
+            .db
+            .admin_comments("approved", 100, 0)
+            .await
+            .expect("rows");
+        let staff = approved
+            .iter()
+            .find(|c| c.body == "رد من غرفة الأخبار")
+            .expect("staff comment");
+        assert_eq!(
+            (staff.is_staff, staff.author_name.as_str()),
+            (1, "محرر التعليقات")
+        );
+
         let queue = admin.get("/admin/comments").await;
         assert_eq!(queue.status().as_u16(), 200);
         let queue = queue.text().await.expect("queue");
