@@ -21,7 +21,7 @@ mkdir -p "$DIR"
 cargo test -p sahifa-search --test eval -- --nocapture 2>/dev/null \
   | grep -E '^(\||evaluation set|queries Sahifa misses)' > "$DIR/quality.md"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-target/release/examples/search_bench --articles "$ARTICLES" --rounds "$ROUNDS" --seed "$SEED" --dir "$DIR"
+"${CARGO_TARGET_DIR:-target}"/release/examples/search_bench --articles "$ARTICLES" --rounds "$ROUNDS" --seed "$SEED" --dir "$DIR"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 bench/search/update_doc.py "$DIR/report.md" "$DIR/quality.md" docs/BENCHMARKS.md \
   "ARTICLES=$ARTICLES ROUNDS=$ROUNDS SEED=$SEED bench/search/run.sh" "$load_before" "$load_after"
