@@ -721,9 +721,10 @@ app_test!(
         .expect("user");
         let admin = login(&app, "mod@example.com", "correct horse battery staple").await;
         let dash = admin.get("/admin").await.text().await.expect("dashboard");
+        assert!(dash.contains("/admin/comments"), "nav entry");
         assert!(
-            dash.contains("/admin/comments"),
-            "nav entry / pending count"
+            dash.contains("تعليقات بانتظار المراجعة"),
+            "pending count on the dashboard"
         );
         // Signed-in staff commenting on the site are approved and marked; the same post from
         // another origin is only an anonymous reader's (held as a first comment).
