@@ -12,7 +12,8 @@ use crate::{
 const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.title, a.lead, a.status, a.published_at, a.updated_at, \
      a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height, \
      au.id AS author_id, au.slug AS author_slug, au.name AS author_name, \
-     c.id AS category_id, c.slug AS category_slug, c.name AS category_name";
+     c.id AS category_id, c.slug AS category_slug, c.name AS category_name, \
+     (SELECT CAST(COUNT(*) AS BIGINT) FROM comments cm WHERE cm.article_id = a.id AND cm.status = 'approved') AS comment_count";
 
 const FROM_JOINED: &str = "FROM articles a \
      LEFT JOIN authors au ON au.id = a.author_id \
@@ -81,6 +82,7 @@ struct SummaryRow {
     category_id: Option<i64>,
     category_slug: Option<String>,
     category_name: Option<String>,
+    comment_count: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -122,6 +124,7 @@ impl From<SummaryRow> for ArticleSummary {
             author: named(r.author_id, r.author_slug, r.author_name),
             category: named(r.category_id, r.category_slug, r.category_name),
             image,
+            comment_count: r.comment_count,
         }
     }
 }

@@ -138,6 +138,8 @@ pub struct ArticleSummary {
     pub category: Option<Named>,
     /// Featured image.
     pub image: Option<Image>,
+    /// Approved reader comments.
+    pub comment_count: i64,
 }
 
 /// A whole article.

@@ -268,7 +268,13 @@ fn html_formatter(
 }
 
 /// The templates the server renders directly; partials are reached from these.
-const PAGE_TEMPLATES: [&str; 4] = ["home.html", "article.html", "archive.html", "error.html"];
+const PAGE_TEMPLATES: [&str; 5] = [
+    "home.html",
+    "article.html",
+    "archive.html",
+    "error.html",
+    "search.html",
+];
 
 #[cfg(test)]
 mod tests {

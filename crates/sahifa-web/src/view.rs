@@ -61,6 +61,7 @@ pub struct Card {
     category: Option<Link>,
     author: Option<Link>,
     image: Option<ImageView>,
+    comment_count: i64,
 }
 
 /// Formats a UTC time for display in the site's zone, language and digits.
@@ -86,6 +87,7 @@ pub fn card(site: &SiteView, a: &ArticleSummary) -> Card {
             url: urls::author(&p.slug),
         }),
         image: a.image.as_ref().map(ImageView::from),
+        comment_count: a.comment_count,
     }
 }
 

@@ -456,3 +456,67 @@ fn percent_decode(s: &str) -> String {
         .expect("utf-8")
         .into_owned()
 }
+
+app_test!(
+    article_lists_show_approved_comment_counts,
+    demo = true,
+    |app: TestApp| async move {
+        let url = model_article_url(&app).await;
+        let slug = percent_decode(url.trim_start_matches("/article/"));
+        let article = app
+            .db
+            .published_article(&slug)
+            .await
+            .expect("read")
+            .expect("exists");
+        let comment = |status: &str| sahifa_store::NewComment {
+            article_id: article.summary.id,
+            author_name: "قارئ".into(),
+            email: "reader@example.com".into(),
+            body: "تعليق".into(),
+            status: status.into(),
+            ..Default::default()
+        };
+        let politics = "/category/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9";
+        assert!(!app.page(politics, 200).await.contains("card-comments"));
+        app.db
+            .insert_comment(&comment("pending"))
+            .await
+            .expect("pending");
+        assert!(
+            !app.page(politics, 200).await.contains("card-comments"),
+            "held comments are not counted"
+        );
+        app.db
+            .insert_comment(&comment("approved"))
+            .await
+            .expect("approved");
+        app.db
+            .insert_comment(&comment("approved"))
+            .await
+            .expect("approved");
+        let html = app.page(politics, 200).await;
+        let listed = app
+            .db
+            .published_articles(Default::default(), 50, 0)
+            .await
+            .expect("list");
+        let counted: Vec<i64> = listed
+            .items
+            .iter()
+            .filter(|a| a.id == article.summary.id)
+            .map(|a| a.comment_count)
+            .collect();
+        assert_eq!(
+            counted,
+            vec![2],
+            "the listing query counts approved comments"
+        );
+        let at = html.find("card-comments").unwrap_or(0);
+        assert!(
+            html.contains("card-comments") && html.contains("تعليقان"),
+            "two approved comments counted: {}",
+            html.chars().skip(at).take(200).collect::<String>()
+        );
+    }
+);
