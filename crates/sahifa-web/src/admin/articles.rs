@@ -12,7 +12,7 @@ use sahifa_store::{
     AdminArticleFilter, AdminArticleRow, Article, ArticleInput, ArticleStatus, Image,
 };
 
-use super::{FormFields, form_with_csrf, notice, render, require};
+use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
 use crate::auth::permissions::{can, can_delete_article, can_edit_article, can_set_status};
 use crate::auth::{Capability, CurrentUser};
 use crate::error::AppError;
@@ -338,9 +338,15 @@ async fn editor(
     } else {
         "admin-new-article-title"
     };
-    let mut response = render(state, Some(current), "admin/editor.html", title, ctx).await?;
-    *response.status_mut() = page.status;
-    Ok(response)
+    render_with_status(
+        page.status,
+        state,
+        Some(current),
+        "admin/editor.html",
+        title,
+        ctx,
+    )
+    .await
 }
 
 /// `GET /admin/articles/new`.

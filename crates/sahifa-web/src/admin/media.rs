@@ -20,7 +20,7 @@ use tokio::sync::Semaphore;
 use sahifa_media::{Limits, MediaError, MediaKind, Processed};
 use sahifa_store::{MediaRow, NewMedia};
 
-use super::{FormFields, form_with_csrf, notice, render, require};
+use super::{FormFields, form_with_csrf, notice, render_with_status, require};
 use crate::auth::{Capability, CurrentUser, csrf};
 use crate::error::AppError;
 use crate::i18n::Arg;
@@ -177,16 +177,15 @@ async fn library(
         "max_mb": Limits::default().max_bytes / (1024 * 1024),
         "notice": page.notice,
     });
-    let mut response = render(
+    render_with_status(
+        status,
         state,
         Some(current),
         "admin/media.html",
         "admin-media-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = status;
-    Ok(response)
+    .await
 }
 
 /// `GET /admin/media?page=`.

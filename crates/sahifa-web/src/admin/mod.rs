@@ -219,6 +219,21 @@ fn nav(current: &CurrentUser) -> Vec<Value> {
         .collect()
 }
 
+/// [`render`] answering with `status` (a form shown again with errors is a 422, a refused
+/// login a 401 or 429).
+pub async fn render_with_status(
+    status: axum::http::StatusCode,
+    state: &AppState,
+    current: Option<&CurrentUser>,
+    template: &str,
+    title_key: &str,
+    ctx: Value,
+) -> Result<axum::response::Response, AppError> {
+    let mut response = render(state, current, template, title_key, ctx).await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
 /// What every admin page's layout shows about the signed-in user.
 fn layout_context(current: &CurrentUser) -> Value {
     json!({

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use sahifa_store::SiteSettings;
 
-use super::{FormFields, form_with_csrf, notice, render, require};
+use super::{FormFields, form_with_csrf, notice, render_with_status, require};
 use crate::auth::{Capability, CurrentUser};
 use crate::error::AppError;
 use crate::pages::see_other;
@@ -134,16 +134,15 @@ async fn settings_page(
         "zones": SUGGESTED_ZONES,
         "notice": notice,
     });
-    let mut response = render(
+    render_with_status(
+        status,
         state,
         Some(current),
         "admin/settings.html",
         "admin-settings-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = status;
-    Ok(response)
+    .await
 }
 
 /// `GET /admin/settings`.

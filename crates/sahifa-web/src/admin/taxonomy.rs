@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use sahifa_store::{Category, CategoryInput, StoreError};
 
-use super::{FormFields, form_with_csrf, notice, render, require};
+use super::{FormFields, form_with_csrf, notice, render_with_status, require};
 use crate::auth::{Capability, CurrentUser};
 use crate::error::AppError;
 use crate::pages::see_other;
@@ -232,16 +232,15 @@ async fn list_page(
         "errors": errors,
         "notice": notice,
     });
-    let mut response = render(
+    render_with_status(
+        status,
         state,
         Some(current),
         "admin/categories.html",
         "admin-categories-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = status;
-    Ok(response)
+    .await
 }
 
 /// The edit form of one category, with its delete warning.
@@ -276,16 +275,15 @@ async fn edit_page(
         "errors": errors,
         "notice": notice,
     });
-    let mut response = render(
+    render_with_status(
+        status,
         state,
         Some(current),
         "admin/categories.html",
         "admin-edit-category-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = status;
-    Ok(response)
+    .await
 }
 
 /// `GET /admin/categories`.
@@ -508,16 +506,15 @@ async fn tags_page(
         })
         .collect();
     let ctx = json!({"rows": rows, "total": tags.len(), "notice": notice, "has_error": editing.is_some()});
-    let mut response = render(
+    render_with_status(
+        status,
         state,
         Some(current),
         "admin/tags.html",
         "admin-tags-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = status;
-    Ok(response)
+    .await
 }
 
 /// `GET /admin/tags`.

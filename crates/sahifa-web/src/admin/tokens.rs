@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use sahifa_store::Role;
 
-use super::{form_with_csrf, notice, render};
+use super::{form_with_csrf, notice, render_with_status};
 use crate::auth::CurrentUser;
 use crate::auth::tokens::mint_api_token;
 use crate::error::AppError;
@@ -74,16 +74,15 @@ async fn tokens_page(
         "error": page.error,
         "notice": page.notice,
     });
-    let mut response = render(
+    render_with_status(
+        page.status,
         state,
         Some(current),
         "admin/tokens.html",
         "admin-tokens-title",
         ctx,
     )
-    .await?;
-    *response.status_mut() = page.status;
-    Ok(response)
+    .await
 }
 
 /// `GET /admin/tokens`.

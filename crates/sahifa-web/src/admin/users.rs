@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use sahifa_store::{AuthorInput, Role, StoreError, User};
 
-use super::{FormFields, form_with_csrf, notice, render, require};
+use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
 use crate::auth::password::{check_new_password, hash_password};
 use crate::auth::{Capability, CurrentUser};
 use crate::error::AppError;
@@ -193,9 +193,15 @@ async fn form_page(
     } else {
         "admin-new-user-title"
     };
-    let mut response = render(state, Some(current), "admin/user_form.html", title, ctx).await?;
-    *response.status_mut() = page.status;
-    Ok(response)
+    render_with_status(
+        page.status,
+        state,
+        Some(current),
+        "admin/user_form.html",
+        title,
+        ctx,
+    )
+    .await
 }
 
 /// `GET /admin/users`.
