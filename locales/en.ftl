@@ -79,6 +79,16 @@ error-405-title = Method not allowed
 error-405-message = This page does not accept this kind of request.
 error-500-title = Server error
 error-500-message = Something went wrong on our side. Please try again in a moment.
+error-409-title = Save conflict
+error-422-title = Invalid input
+error-429-title = Too many attempts
+error-429-message = You sent many requests in a short time. Wait a moment and try again.
+error-conflict = This request collides with another change that was just saved. Reload the page and try again.
+error-unknown-reference = This field refers to something that does not exist.
+admin-error-edited-meanwhile = Someone else edited this article after you opened it. Your change was not saved so theirs is not lost; open the article again and redo your change.
+admin-error-article-slug-taken = Another article already uses this slug.
+admin-error-slug-needed = The headline cannot make a slug; type a slug with letters or digits.
+admin-error-tag-invalid = A tag has no letters or digits; remove it or type it again.
 
 ## JSON API errors
 api-bad-paging = Invalid paging: page and per_page must be positive integers (per_page at most 100).

@@ -5,6 +5,7 @@
 //! transaction), so the search index never keeps a stale category or tag name. Those events
 //! keep the article's status on both sides, so they never enqueue a channel post.
 
+use crate::error::Unique;
 use chrono::{SubsecRound, Utc};
 
 use crate::redirects::SlugKind;
@@ -108,7 +109,7 @@ impl Db {
             Ok::<_, sqlx::Error>(done)
         }
         .await)
-        .map_err(|e| StoreError::on_unique(e, "category"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
         if done == 0 {
             return Err(StoreError::NotFound("category"));
         }
@@ -210,7 +211,7 @@ impl Db {
             Ok::<_, sqlx::Error>(())
         }
         .await)
-        .map_err(|e| StoreError::on_unique(e, "tag slug"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::TagSlug))?;
         if old.slug != slug {
             self.remember_old_slug(SlugKind::Tag, &old.slug, id).await?;
         }

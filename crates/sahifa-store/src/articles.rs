@@ -2,11 +2,10 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::redirects::SlugKind;
-use crate::taxonomy::make_slug;
+use crate::error::Unique;
 use crate::{
-    Article, ArticleFilter, ArticleInput, ArticleStatus, ArticleSummary, Db, Image, Named, Page,
-    Result, StoreError,
+    Article, ArticleFilter, ArticleStatus, ArticleSummary, Db, Image, Named, Page, Result,
+    StoreError, Tx,
 };
 
 const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.title, a.lead, a.status, a.published_at, a.updated_at, \
@@ -22,45 +21,6 @@ const FROM_JOINED: &str = "FROM articles a \
 /// How many related articles the block shows at most, and at least when the site has them.
 const RELATED_MAX: i64 = 6;
 const RELATED_MIN: usize = 3;
-
-/// Appends to `article_events` inside the write's own transaction `$tx`, so the event
-/// exists exactly when the write does. Consumers that must act on a write in the same
-/// transaction (an outbox) add their statement here.
-macro_rules! record_write {
-    ($tx:ident, $article_id:expr, $kind:expr, $before:expr, $after:expr) => {
-        let (record_before, record_after): (Option<&str>, Option<&str>) = ($before, $after);
-        sqlx::query(
-            "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($article_id)
-        .bind($kind)
-        .bind(record_before)
-        .bind(record_after)
-        .bind(Utc::now().trunc_subsecs(0))
-        .execute(&mut *$tx)
-        .await?;
-        // Telegram outbox (crate::telegram): the first publication of an article enqueues its
-        // channel post in this same transaction, so a publish can never lose its post and
-        // the unique index on (article_id) WHERE kind = 'post' means it can never enqueue
-        // two. An edit of a published article enqueues an edit job when the site asked for
-        // channel edits and the article has a post row at all.
-        let record_now = Utc::now().trunc_subsecs(3);
-        if record_after == Some("published") && record_before != Some("published") {
-            sqlx::query(crate::telegram::ENQUEUE_POST_SQL)
-                .bind($article_id)
-                .bind(record_now)
-                .execute(&mut *$tx)
-                .await?;
-        } else if record_after == Some("published") && record_before == Some("published") {
-            sqlx::query(crate::telegram::ENQUEUE_EDIT_SQL)
-                .bind($article_id)
-                .bind(record_now)
-                .execute(&mut *$tx)
-                .await?;
-        }
-    };
-}
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -129,230 +89,7 @@ impl From<SummaryRow> for ArticleSummary {
     }
 }
 
-fn empty_to_none(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-/// The validated, derived values written for an [`ArticleInput`].
-struct Prepared {
-    title: String,
-    body_html: String,
-    published_at: Option<DateTime<Utc>>,
-    tag_ids: Vec<i64>,
-}
-
 impl Db {
-    async fn prepare(&self, input: &ArticleInput) -> Result<Prepared> {
-        let title = input.title.trim().to_string();
-        if title.is_empty() {
-            return Err(StoreError::Invalid("title"));
-        }
-        let published_at = match (input.status, input.published_at) {
-            (ArticleStatus::Scheduled, None) => return Err(StoreError::Invalid("published_at")),
-            (ArticleStatus::Published, None) => Some(Utc::now()),
-            (_, at) => at,
-        }
-        .map(|t| t.trunc_subsecs(0));
-        let mut tag_ids = Vec::with_capacity(input.tags.len());
-        for name in input.tags.iter().filter(|n| !n.trim().is_empty()) {
-            let id = self.ensure_tag(name).await?.id;
-            if !tag_ids.contains(&id) {
-                tag_ids.push(id);
-            }
-        }
-        Ok(Prepared {
-            title,
-            body_html: sahifa_text::markdown::render_markdown(&input.body_md),
-            published_at,
-            tag_ids,
-        })
-    }
-
-    /// A slug based on `base` that no other article uses (`base`, `base-2`, `base-3`, ...).
-    async fn free_article_slug(&self, base: &str, except_id: Option<i64>) -> Result<String> {
-        for n in 1..1000 {
-            let candidate = if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}-{n}")
-            };
-            let taken: Option<(i64,)> = with_pool!(self, |pool| sqlx::query_as(
-                "SELECT id FROM articles WHERE slug = $1"
-            )
-            .bind(&candidate)
-            .fetch_optional(pool)
-            .await)?;
-            match taken {
-                None => return Ok(candidate),
-                Some((id,)) if Some(id) == except_id => return Ok(candidate),
-                Some(_) => continue,
-            }
-        }
-        Err(StoreError::Conflict("article slug"))
-    }
-
-    /// Creates an article and returns its id. The slug is made unique by a numeric suffix.
-    pub async fn create_article(&self, input: &ArticleInput) -> Result<i64> {
-        let prepared = self.prepare(input).await?;
-        let base = make_slug(input.slug.as_deref(), &prepared.title)?;
-        let slug = self.free_article_slug(&base, None).await?;
-        let now = Utc::now().trunc_subsecs(0);
-        // A backdated article (an import, the demo) has not changed since it went out.
-        let updated_at = prepared.published_at.filter(|p| *p < now).unwrap_or(now);
-        let image = input.image.as_ref();
-        let id = with_pool!(self, |pool| async {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO articles (slug, title, lead, body_md, body_html, dateline, source, \
-                 author_id, category_id, status, published_at, created_at, updated_at, \
-                 image_url, image_alt, image_caption, image_width, image_height) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-                 RETURNING id",
-            )
-            .bind(&slug)
-            .bind(&prepared.title)
-            .bind(input.lead.trim())
-            .bind(&input.body_md)
-            .bind(&prepared.body_html)
-            .bind(empty_to_none(&input.dateline))
-            .bind(empty_to_none(&input.source))
-            .bind(input.author_id)
-            .bind(input.category_id)
-            .bind(input.status.as_str())
-            .bind(prepared.published_at)
-            .bind(now)
-            .bind(updated_at)
-            .bind(image.map(|i| i.url.clone()))
-            .bind(image.map(|i| i.alt.clone()))
-            .bind(image.map(|i| i.caption.clone()))
-            .bind(image.and_then(|i| i.width))
-            .bind(image.and_then(|i| i.height))
-            .fetch_one(&mut *tx)
-            .await?;
-            for tag_id in &prepared.tag_ids {
-                sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(tag_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            record_write!(tx, id, "created", None::<&str>, Some(input.status.as_str()));
-            tx.commit().await?;
-            Ok::<i64, sqlx::Error>(id)
-        }
-        .await)
-        .map_err(|e| StoreError::on_unique(e, "article"))?;
-        self.touch().await?;
-        Ok(id)
-    }
-
-    /// Replaces an article's content. A changed slug keeps the old one as a 301 redirect.
-    pub async fn update_article(&self, id: i64, input: &ArticleInput) -> Result<()> {
-        let current = self
-            .article_by_id(id)
-            .await?
-            .ok_or(StoreError::NotFound("article"))?;
-        // Re-saving a published article without a time keeps its publication time: an edit
-        // must not move an old story to the top of the listings.
-        let mut input = input.clone();
-        if input.published_at.is_none()
-            && input.status == ArticleStatus::Published
-            && current.summary.status == ArticleStatus::Published
-        {
-            input.published_at = current.summary.published_at;
-        }
-        let input = &input;
-        let prepared = self.prepare(input).await?;
-        let wanted = make_slug(
-            input.slug.as_deref().or(Some(&current.summary.slug)),
-            &prepared.title,
-        )?;
-        let slug = if wanted == current.summary.slug {
-            wanted
-        } else {
-            self.free_article_slug(&wanted, Some(id)).await?
-        };
-        let now = Utc::now().trunc_subsecs(0);
-        let image = input.image.as_ref();
-        with_pool!(self, |pool| async {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "UPDATE articles SET slug = $1, title = $2, lead = $3, body_md = $4, body_html = $5, \
-                 dateline = $6, source = $7, author_id = $8, category_id = $9, status = $10, \
-                 published_at = $11, updated_at = $12, image_url = $13, image_alt = $14, \
-                 image_caption = $15, image_width = $16, image_height = $17 WHERE id = $18",
-            )
-            .bind(&slug)
-            .bind(&prepared.title)
-            .bind(input.lead.trim())
-            .bind(&input.body_md)
-            .bind(&prepared.body_html)
-            .bind(empty_to_none(&input.dateline))
-            .bind(empty_to_none(&input.source))
-            .bind(input.author_id)
-            .bind(input.category_id)
-            .bind(input.status.as_str())
-            .bind(prepared.published_at)
-            .bind(now)
-            .bind(image.map(|i| i.url.clone()))
-            .bind(image.map(|i| i.alt.clone()))
-            .bind(image.map(|i| i.caption.clone()))
-            .bind(image.and_then(|i| i.width))
-            .bind(image.and_then(|i| i.height))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            for tag_id in &prepared.tag_ids {
-                sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(tag_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            record_write!(tx, id, "updated", Some(current.summary.status.as_str()), Some(input.status.as_str()));
-            tx.commit().await?;
-            Ok::<(), sqlx::Error>(())
-        }
-        .await)
-        .map_err(|e| StoreError::on_unique(e, "article"))?;
-        if slug != current.summary.slug {
-            self.remember_old_slug(SlugKind::Article, &current.summary.slug, id)
-                .await?;
-        }
-        self.touch().await
-    }
-
-    /// Deletes an article (its tags links go with it; its old slugs stop redirecting).
-    pub async fn delete_article(&self, id: i64) -> Result<()> {
-        let before = self
-            .article_by_id(id)
-            .await?
-            .map(|a| a.summary.status.as_str());
-        with_pool!(self, |pool| async {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM slug_redirects WHERE kind = 'article' AND target_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM articles WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            record_write!(tx, id, "deleted", before, None::<&str>);
-            tx.commit().await
-        }
-        .await)?;
-        self.touch().await
-    }
-
     async fn article_where(
         &self,
         condition: &str,
@@ -524,4 +261,261 @@ impl Db {
         .fetch_all(pool)
         .await)?)
     }
+}
+
+/// Every column of an article row that a save writes, already validated and derived by the
+/// use case (slug chosen, body rendered, times settled).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleWrite {
+    /// The slug, unique among articles.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// Standfirst.
+    pub lead: String,
+    /// The body as written (Markdown).
+    pub body_md: String,
+    /// The body as served (sanitised HTML).
+    pub body_html: String,
+    /// Dateline, when there is one.
+    pub dateline: Option<String>,
+    /// Agency credit, when there is one.
+    pub source: Option<String>,
+    /// Byline.
+    pub author_id: Option<i64>,
+    /// Primary category.
+    pub category_id: Option<i64>,
+    /// Lifecycle state.
+    pub status: ArticleStatus,
+    /// When it went or goes public.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last edit as readers see it.
+    pub updated_at: DateTime<Utc>,
+    /// Featured image as printed.
+    pub image: Option<Image>,
+    /// The media-library record the featured image comes from.
+    pub image_media_id: Option<i64>,
+    /// A contributor asked for review.
+    pub review_requested: bool,
+}
+
+/// What a use case needs to know of an article before changing it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ArticleState {
+    /// Row id.
+    pub id: i64,
+    /// Current slug.
+    pub slug: String,
+    /// Headline.
+    pub title: String,
+    /// Stored status.
+    pub status: String,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Owning account.
+    pub owner_id: Option<i64>,
+    /// Awaiting review.
+    pub review_requested: bool,
+}
+
+impl ArticleState {
+    /// The typed status.
+    pub fn status(&self) -> ArticleStatus {
+        ArticleStatus::parse(&self.status)
+    }
+}
+
+/// The state of article `id` inside `tx`, locked against concurrent changes until the
+/// transaction ends (PostgreSQL: `FOR UPDATE`; SQLite: the transaction holds the write lock).
+pub async fn state_for_update(tx: &mut Tx, id: i64) -> Result<Option<ArticleState>> {
+    const COLUMNS: &str = "SELECT id, slug, title, status, published_at, owner_id, review_requested FROM articles WHERE id = $1";
+    let sql = match tx.backend() {
+        crate::Backend::Postgres => format!("{COLUMNS} FOR UPDATE"),
+        crate::Backend::Sqlite => COLUMNS.to_string(),
+    };
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// The id of the article that has `slug`, if any.
+pub async fn slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM articles WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Inserts an article owned by `owner_id`; returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    w: &ArticleWrite,
+    owner_id: Option<i64>,
+    created_at: DateTime<Utc>,
+) -> Result<i64> {
+    let image = w.image.as_ref();
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO articles (slug, title, lead, body_md, body_html, dateline, source, \
+         author_id, category_id, status, published_at, created_at, updated_at, \
+         image_url, image_alt, image_caption, image_width, image_height, \
+         image_media_id, review_requested, owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         RETURNING id",
+    )
+    .bind(&w.slug)
+    .bind(&w.title)
+    .bind(&w.lead)
+    .bind(&w.body_md)
+    .bind(&w.body_html)
+    .bind(&w.dateline)
+    .bind(&w.source)
+    .bind(w.author_id)
+    .bind(w.category_id)
+    .bind(w.status.as_str())
+    .bind(w.published_at)
+    .bind(created_at)
+    .bind(w.updated_at)
+    .bind(image.map(|i| i.url.clone()))
+    .bind(image.map(|i| i.alt.clone()))
+    .bind(image.map(|i| i.caption.clone()))
+    .bind(image.and_then(|i| i.width))
+    .bind(image.and_then(|i| i.height))
+    .bind(w.image_media_id)
+    .bind(w.review_requested)
+    .bind(owner_id)
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_unique(e, Unique::ArticleSlug))?;
+    Ok(id)
+}
+
+/// Replaces every written column of article `id` (owner and creation time stay).
+pub async fn update(tx: &mut Tx, id: i64, w: &ArticleWrite) -> Result<()> {
+    let image = w.image.as_ref();
+    let affected = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE articles SET slug = $1, title = $2, lead = $3, body_md = $4, body_html = $5, \
+         dateline = $6, source = $7, author_id = $8, category_id = $9, status = $10, \
+         published_at = $11, updated_at = $12, image_url = $13, image_alt = $14, \
+         image_caption = $15, image_width = $16, image_height = $17, image_media_id = $18, \
+         review_requested = $19 WHERE id = $20",
+    )
+    .bind(&w.slug)
+    .bind(&w.title)
+    .bind(&w.lead)
+    .bind(&w.body_md)
+    .bind(&w.body_html)
+    .bind(&w.dateline)
+    .bind(&w.source)
+    .bind(w.author_id)
+    .bind(w.category_id)
+    .bind(w.status.as_str())
+    .bind(w.published_at)
+    .bind(w.updated_at)
+    .bind(image.map(|i| i.url.clone()))
+    .bind(image.map(|i| i.alt.clone()))
+    .bind(image.map(|i| i.caption.clone()))
+    .bind(image.and_then(|i| i.width))
+    .bind(image.and_then(|i| i.height))
+    .bind(w.image_media_id)
+    .bind(w.review_requested)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| StoreError::on_unique(e, Unique::ArticleSlug))?;
+    if affected == 0 {
+        return Err(StoreError::NotFound("article"));
+    }
+    Ok(())
+}
+
+/// Makes `tag_ids` the article's tags, in that order.
+pub async fn set_tags(tx: &mut Tx, article_id: i64, tag_ids: &[i64]) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            .bind(article_id)
+            .execute(&mut *conn)
+            .await?;
+        for tag_id in tag_ids {
+            sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+                .bind(article_id)
+                .bind(tag_id)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
+        }
+        Ok::<(), StoreError>(())
+    })
+}
+
+/// Deletes article `id` and the old slugs that redirected to it.
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
+    with_tx!(tx, |conn| {
+        sqlx::query("DELETE FROM slug_redirects WHERE kind = 'article' AND target_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM articles WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok::<(), StoreError>(())
+    })
+}
+
+/// Appends to the article write log, which the search index follows.
+pub async fn record_event(
+    tx: &mut Tx,
+    article_id: i64,
+    kind: &str,
+    before: Option<ArticleStatus>,
+    after: Option<ArticleStatus>,
+) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(article_id)
+    .bind(kind)
+    .bind(before.map(ArticleStatus::as_str))
+    .bind(after.map(ArticleStatus::as_str))
+    .bind(Utc::now().trunc_subsecs(0))
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ids of scheduled articles whose time has come, oldest first, at most `limit`.
+pub async fn due_scheduled(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = with_pool!(db, |pool| sqlx::query_as(
+        "SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 \
+         ORDER BY published_at LIMIT $2"
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Publishes scheduled article `id` if it is still scheduled; returns its title when this
+/// call was the one that published it. The conditional UPDATE is the claim: when several
+/// processes sweep at once exactly one of them gets the row.
+pub async fn claim_scheduled(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+    let row: Option<(String,)> = with_tx!(tx, |conn| {
+        sqlx::query_as(
+        "UPDATE articles SET status = 'published', review_requested = $1, updated_at = published_at \
+         WHERE id = $2 AND status = 'scheduled' RETURNING title",
+    )
+    .bind(false)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    })?;
+    Ok(row.map(|(title,)| title))
 }

@@ -1,5 +1,6 @@
 //! Authors (bylines).
 
+use crate::error::Unique;
 use chrono::Utc;
 
 use crate::redirects::SlugKind;
@@ -21,7 +22,7 @@ impl Db {
         .fetch_one(pool)
         .await
         })
-        .map_err(|e| StoreError::on_unique(e, "author"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
         self.touch().await?;
         Ok(id)
     }
@@ -74,7 +75,7 @@ impl Db {
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, "author slug"))?;
+            .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
             self.remember_old_slug(SlugKind::Author, &old, id).await?;
             self.touch().await?;
         }

@@ -1,6 +1,7 @@
 //! Reader comments: storage for the public thread, the moderation queue, CAPTCHA replay
 //! protection and the privacy sweeps. Public reads never select `email` or `ip`.
 
+use crate::error::Unique;
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::{Db, Result, StoreError};
@@ -416,7 +417,7 @@ impl Db {
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, "closed article"))?;
+            .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
         } else {
             with_pool!(self, |pool| sqlx::query(
                 "DELETE FROM comment_closed_articles WHERE article_id = $1"

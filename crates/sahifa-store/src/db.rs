@@ -10,6 +10,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::tx::{Tx, TxInner};
 use crate::{Result, StoreError};
 
 /// Which database engine a [`Db`] talks to.
@@ -89,6 +90,17 @@ impl Db {
             Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Opens a transaction for a use case's writes. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a transaction that reads and then writes could otherwise
+    /// fail with `SQLITE_BUSY` when another writer committed in between, without waiting.
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx::new(inner, self.epoch.clone()))
     }
 
     /// Checks that the database answers.

@@ -20,6 +20,8 @@ macro_rules! with_pool {
     };
 }
 
+#[macro_use]
+mod tx;
 mod admin_taxonomy;
 mod db;
 mod error;
@@ -27,26 +29,29 @@ mod indexing;
 pub mod models;
 
 #[macro_use]
-mod articles;
+pub mod articles;
 mod authors;
 mod comments;
 mod distribution;
-mod newsroom;
+pub mod newsroom;
 pub mod redirects;
-mod settings;
-mod taxonomy;
-mod telegram;
+pub mod settings;
+pub mod taxonomy;
+pub mod telegram;
 mod users;
 
-pub use articles::ArticleEvent;
+pub use articles::{ArticleEvent, ArticleState, ArticleWrite};
 pub use comments::{AdminComment, COMMENT_STATUSES, NewComment, PublicComment};
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
-pub use error::StoreError;
+pub use error::{StoreError, Unique};
 pub use indexing::IndexArticle;
 pub use models::*;
-pub use newsroom::{AdminArticleFilter, AdminArticleRow, AuditEntry, MediaRow, NewMedia, Revision};
+pub use newsroom::{
+    AdminArticleFilter, AdminArticleRow, AuditEntry, AuditRecord, MediaRow, NewMedia, Revision,
+};
 pub use telegram::{TelegramDelivery, TelegramDeliveryListed};
+pub use tx::Tx;
 pub use users::{ApiToken, Role, SessionRow, User, normalise_email};
 
 /// Result alias for storage calls.

@@ -2,6 +2,7 @@
 //! flags, the admin article list, revisions, the audit trail, media records and the
 //! scheduled-publishing sweep.
 
+use crate::error::Unique;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
@@ -116,6 +117,22 @@ pub struct MediaRow {
     pub created_at: DateTime<Utc>,
 }
 
+impl MediaRow {
+    /// The file extension of the stored original.
+    pub fn extension(&self) -> &'static str {
+        match self.kind.as_str() {
+            "png" => "png",
+            "webp" => "webp",
+            _ => "jpg",
+        }
+    }
+
+    /// Where readers fetch the original.
+    pub fn original_url(&self) -> String {
+        format!("/media/uploads/{}.{}", self.stem, self.extension())
+    }
+}
+
 /// What to record for a new media file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMedia {
@@ -147,32 +164,6 @@ type RevisionRow = (i64, i64, Option<i64>, Option<String>, DateTime<Utc>, String
 const MEDIA_COLUMNS: &str = "id, stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at";
 
 impl Db {
-    /// Sets which account owns an article.
-    pub async fn set_article_owner(&self, article_id: i64, owner_id: Option<i64>) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE articles SET owner_id = $1 WHERE id = $2"
-        )
-        .bind(owner_id)
-        .bind(article_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Marks a draft as awaiting review (or clears the mark).
-    pub async fn set_review_requested(&self, article_id: i64, requested: bool) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE articles SET review_requested = $1 WHERE id = $2"
-        )
-        .bind(requested)
-        .bind(article_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     /// Owner and review flag of an article.
     pub async fn article_admin_flags(
         &self,
@@ -276,28 +267,6 @@ impl Db {
 
     // ----- revisions -----
 
-    /// Keeps a revision of an article as just saved.
-    pub async fn add_revision(
-        &self,
-        article_id: i64,
-        user_id: Option<i64>,
-        snapshot: &ArticleInput,
-    ) -> Result<i64> {
-        let json = serde_json::to_string(snapshot).map_err(|_| StoreError::Invalid("revision"))?;
-        let (id,): (i64,) = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) VALUES ($1, $2, $3, $4) RETURNING id"
-        )
-        .bind(article_id)
-        .bind(user_id)
-        .bind(Utc::now())
-        .bind(&json)
-        .fetch_one(pool)
-        .await
-        })?;
-        Ok(id)
-    }
-
     /// Every revision of an article, newest first.
     pub async fn revisions(&self, article_id: i64) -> Result<Vec<Revision>> {
         let rows: Vec<RevisionRow> = with_pool!(self, |pool| {
@@ -375,60 +344,6 @@ impl Db {
         Ok((rows, total))
     }
 
-    // ----- scheduled publishing -----
-
-    /// Publishes every scheduled article whose time has come; returns their ids. Each
-    /// article is claimed by a conditional UPDATE, so when several processes sweep at once
-    /// exactly one of them publishes it (and records the event and audit entry).
-    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<Vec<(i64, String)>> {
-        let due: Vec<(i64,)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 ORDER BY published_at LIMIT 100"
-        )
-        .bind(now)
-        .fetch_all(pool)
-        .await
-        })?;
-        let mut published = Vec::new();
-        for (id,) in due {
-            let claimed: Option<(String,)> = with_pool!(self, |pool| {
-                async {
-                let mut tx = pool.begin().await?;
-                let row: Option<(String,)> = sqlx::query_as(
-                    "UPDATE articles SET status = 'published', review_requested = $1, updated_at = published_at \
-                     WHERE id = $2 AND status = 'scheduled' RETURNING title",
-                )
-                .bind(false)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if row.is_some() {
-                    record_write!(tx, id, "updated", Some("scheduled"), Some("published"));
-                    sqlx::query(
-                        "INSERT INTO audit_log (user_id, user_name, action, object_kind, object_id, detail, at) \
-                         VALUES (NULL, '', 'published', 'article', $1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(row.as_ref().map(|r| r.0.as_str()).unwrap_or(""))
-                    .bind(Utc::now().trunc_subsecs(0))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok::<_, sqlx::Error>(row)
-            }
-            .await
-            })?;
-            if let Some((title,)) = claimed {
-                published.push((id, title));
-            }
-        }
-        if !published.is_empty() {
-            self.touch().await?;
-        }
-        Ok(published)
-    }
-
     // ----- media -----
 
     /// Records an uploaded file.
@@ -450,7 +365,7 @@ impl Db {
         .bind(Utc::now().trunc_subsecs(0))
         .fetch_one(pool)
         .await)
-        .map_err(|e| StoreError::on_unique(e, "media"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::MediaStem))?;
         Ok(id)
     }
 
@@ -512,19 +427,6 @@ impl Db {
             .map(|r| r.rows_affected()))?;
         Ok(())
     }
-
-    /// Links an article's featured image to a media record (for the in-use check).
-    pub async fn set_article_media(&self, article_id: i64, media_id: Option<i64>) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE articles SET image_media_id = $1 WHERE id = $2"
-        )
-        .bind(media_id)
-        .bind(article_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        self.touch().await
-    }
 }
 
 impl Db {
@@ -538,4 +440,60 @@ impl Db {
         .await)?;
         Ok(row.and_then(|(m,)| m))
     }
+}
+
+/// Keeps a revision of an article as just saved; returns its id.
+pub async fn insert_revision(
+    tx: &mut crate::Tx,
+    article_id: i64,
+    user_id: Option<i64>,
+    snapshot: &ArticleInput,
+) -> Result<i64> {
+    let json = serde_json::to_string(snapshot).map_err(|_| StoreError::Invalid("revision"))?;
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) \
+         VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(article_id)
+    .bind(user_id)
+    .bind(Utc::now())
+    .bind(&json)
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(id)
+}
+
+/// One entry for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord<'a> {
+    /// Who acted: an account id and its name, or `None` for the system (the scheduler, an
+    /// import).
+    pub actor: Option<(i64, &'a str)>,
+    /// `created`, `published`, `unpublished`, `deleted`, ...
+    pub action: &'a str,
+    /// `article`, `user`, `settings`, ...
+    pub object_kind: &'a str,
+    /// The object's id.
+    pub object_id: Option<i64>,
+    /// A human-readable detail (a title, an email).
+    pub detail: &'a str,
+}
+
+/// Appends to the audit trail inside `tx`.
+pub async fn insert_audit(tx: &mut crate::Tx, entry: &AuditRecord<'_>) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO audit_log (user_id, user_name, action, object_kind, object_id, detail, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )
+    .bind(entry.actor.map(|u| u.0))
+    .bind(entry.actor.map(|u| u.1).unwrap_or(""))
+    .bind(entry.action)
+    .bind(entry.object_kind)
+    .bind(entry.object_id)
+    .bind(entry.detail)
+    .bind(Utc::now().trunc_subsecs(0))
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }

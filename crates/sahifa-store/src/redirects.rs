@@ -72,3 +72,23 @@ impl Db {
         Ok(row.map(|(s,)| s).filter(|s| s != old_slug))
     }
 }
+
+/// Remembers, inside `tx`, that `old_slug` used to name row `target_id`.
+pub async fn remember(
+    tx: &mut crate::Tx,
+    kind: SlugKind,
+    old_slug: &str,
+    target_id: i64,
+) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO slug_redirects (kind, old_slug, target_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (kind, old_slug) DO UPDATE SET target_id = excluded.target_id"
+    )
+    .bind(kind.as_str())
+    .bind(old_slug)
+    .bind(target_id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}

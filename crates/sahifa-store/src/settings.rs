@@ -66,3 +66,14 @@ impl Db {
         Ok(())
     }
 }
+
+/// Reads one setting inside `tx`, so a use case decides on the value its writes commit with.
+pub async fn setting(tx: &mut crate::Tx, key: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT value FROM site_settings WHERE key = $1"
+    )
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(v,)| v))
+}

@@ -1,5 +1,6 @@
 //! Categories (hierarchical) and tags.
 
+use crate::error::Unique;
 use crate::redirects::SlugKind;
 use crate::{Category, CategoryInput, Db, Result, StoreError, Tag, TagCount};
 
@@ -34,7 +35,7 @@ impl Db {
         .bind(input.position)
         .fetch_one(pool)
         .await)
-        .map_err(|e| StoreError::on_unique(e, "category"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
         self.touch().await?;
         Ok(id)
     }
@@ -84,7 +85,7 @@ impl Db {
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, "category slug"))?;
+            .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
             self.remember_old_slug(SlugKind::Category, &old, id).await?;
             self.touch().await?;
         }
@@ -179,4 +180,26 @@ fn tree_order(flat: Vec<Category>) -> Vec<Category> {
         }
     }
     out
+}
+
+/// The tag whose slug is `slug`, created with `name` when missing (inside `tx`).
+pub async fn ensure_tag(tx: &mut crate::Tx, slug: &str, name: &str) -> Result<Tag> {
+    let inserted: Option<Tag> = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING \
+         RETURNING id, slug, name"
+    )
+    .bind(slug)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    if let Some(tag) = inserted {
+        return Ok(tag);
+    }
+    let existing: Option<Tag> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, slug, name FROM tags WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    existing.ok_or(StoreError::NotFound("tag"))
 }

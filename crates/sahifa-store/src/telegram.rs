@@ -1,5 +1,5 @@
 //! The Telegram delivery outbox: one row per channel post (and per channel edit) of an
-//! article, written by `record_write!` inside the article write's transaction and worked
+//! article, written by the publishing use case inside the article write's transaction and worked
 //! off by the `sahifa-telegram` worker.
 //!
 //! Exactly-once rests on three rules:
@@ -23,13 +23,35 @@ pub(crate) const ENQUEUE_POST_SQL: &str = "INSERT INTO telegram_deliveries \
      (article_id, kind, status, attempts, next_attempt_at, created_at, updated_at) \
      VALUES ($1, 'post', 'pending', 0, $2, $2, $2) ON CONFLICT DO NOTHING";
 
-/// Enqueues an edit of article `$1` when edits are switched on and the article has a post.
-/// The SELECT form keeps the condition inside the same statement (and transaction).
+/// Enqueues an edit of article `$1` when the article has a post to edit.
 pub(crate) const ENQUEUE_EDIT_SQL: &str = "INSERT INTO telegram_deliveries \
      (article_id, kind, status, attempts, next_attempt_at, created_at, updated_at) \
      SELECT $1, 'edit', 'pending', 0, $2, $2, $2 \
-     WHERE EXISTS (SELECT 1 FROM site_settings WHERE key = 'telegram.edit_updates' AND value = 'true') \
-       AND EXISTS (SELECT 1 FROM telegram_deliveries WHERE article_id = $1 AND kind = 'post')";
+     WHERE EXISTS (SELECT 1 FROM telegram_deliveries WHERE article_id = $1 AND kind = 'post')";
+
+/// Queues the channel post of an article's first publication, inside the publishing
+/// transaction: the post exists exactly when the publication does, and the unique index on
+/// (article_id) WHERE kind = 'post' means a second publication enqueues nothing.
+pub async fn enqueue_post(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(ENQUEUE_POST_SQL)
+        .bind(article_id)
+        .bind(Utc::now().trunc_subsecs(3))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Queues an edit of the channel message of a published article that was posted.
+pub async fn enqueue_edit(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(ENQUEUE_EDIT_SQL)
+        .bind(article_id)
+        .bind(Utc::now().trunc_subsecs(3))
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
 
 /// Column list for `RETURNING` (SQLite does not accept a table alias there).
 const PLAIN_COLUMNS: &str = "id, article_id, kind, status, attempts, next_attempt_at, \

@@ -4,6 +4,7 @@
 //! the async threads), and blake3 hashes of session and API tokens, so the database never
 //! holds a credential that works by itself.
 
+use crate::error::Unique;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
@@ -169,7 +170,7 @@ impl Db {
         .bind(Utc::now().trunc_subsecs(0))
         .fetch_one(pool)
         .await)
-        .map_err(|e| StoreError::on_unique(e, "user"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::UserEmail))?;
         Ok(id)
     }
 
@@ -240,7 +241,7 @@ impl Db {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))
-        .map_err(|e| StoreError::on_unique(e, "user"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::UserEmail))?;
         if done == 0 {
             return Err(StoreError::NotFound("user"));
         }
@@ -480,7 +481,7 @@ impl Db {
         .bind(Utc::now().trunc_subsecs(0))
         .fetch_one(pool)
         .await)
-        .map_err(|e| StoreError::on_unique(e, "token"))?;
+        .map_err(|e| StoreError::on_unique(e, Unique::TokenHash))?;
         Ok(id)
     }
 

@@ -148,3 +148,66 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Article writes for seeding and checking test data. Writes are use cases (validation,
+/// slugs, revisions, audit and outbox live in `sahifa-newsroom`); these run them as the
+/// system actor, so a test's data is made exactly as the newsroom makes it.
+#[allow(async_fn_in_trait)]
+pub trait ArticleWrites {
+    /// Creates an article; returns its id.
+    async fn create_article(
+        &self,
+        input: &sahifa_store::ArticleInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError>;
+    /// Replaces an article's content.
+    async fn update_article(
+        &self,
+        id: i64,
+        input: &sahifa_store::ArticleInput,
+    ) -> Result<(), sahifa_newsroom::NewsroomError>;
+    /// Deletes an article.
+    async fn delete_article(&self, id: i64) -> Result<(), sahifa_newsroom::NewsroomError>;
+    /// Publishes the scheduled articles due at `now`.
+    async fn publish_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(i64, String)>, sahifa_newsroom::NewsroomError>;
+}
+
+impl ArticleWrites for Db {
+    async fn create_article(
+        &self,
+        input: &sahifa_store::ArticleInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError> {
+        let saved = sahifa_newsroom::Newsroom::new(self.clone())
+            .save_article(&sahifa_newsroom::Actor::System, None, &input.into())
+            .await?;
+        Ok(saved.id)
+    }
+
+    async fn update_article(
+        &self,
+        id: i64,
+        input: &sahifa_store::ArticleInput,
+    ) -> Result<(), sahifa_newsroom::NewsroomError> {
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .save_article(&sahifa_newsroom::Actor::System, Some(id), &input.into())
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_article(&self, id: i64) -> Result<(), sahifa_newsroom::NewsroomError> {
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .delete_article(&sahifa_newsroom::Actor::System, id)
+            .await
+    }
+
+    async fn publish_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(i64, String)>, sahifa_newsroom::NewsroomError> {
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .publish_due(now)
+            .await
+    }
+}

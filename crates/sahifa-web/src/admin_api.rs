@@ -18,11 +18,13 @@ use serde_json::{Value, json};
 use sahifa_store::{ArticleStatus, User};
 
 use crate::admin::FormFields;
-use crate::admin::articles::{SaveOutcome, apply_save, status_from_fields, values_from_fields};
-use crate::auth::permissions::{can_delete_article, can_edit_article};
+use crate::admin::articles::{apply_save, status_from_fields, values_from_fields};
+use crate::auth::permissions::can_edit_article;
 use crate::auth::tokens::token_hash;
-use crate::error::AppError;
+use crate::error::{ApiError, AppError};
 use crate::state::AppState;
+use sahifa_newsroom::Actor;
+use sahifa_newsroom::articles::Saved;
 
 /// Routes, mounted under `/api/v1/admin`.
 pub fn router() -> Router<AppState> {
@@ -37,29 +39,12 @@ pub fn router() -> Router<AppState> {
 /// The account behind a bearer token.
 pub struct ApiUser(pub User);
 
-/// A JSON error: a stable code, a message in the site's language, field problems.
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    fields: HashMap<String, String>,
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({"error": {"code": self.code, "message": self.message}});
-        if !self.fields.is_empty() {
-            body["error"]["fields"] = json!(self.fields);
-        }
-        let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
-    }
+async fn lang(state: &AppState) -> sahifa_text::dates::Lang {
+    state
+        .site()
+        .await
+        .map(|s| s.lang)
+        .unwrap_or(sahifa_text::dates::Lang::Ar)
 }
 
 async fn api_error(
@@ -68,56 +53,11 @@ async fn api_error(
     code: &'static str,
     key: &str,
 ) -> ApiError {
-    let lang = state
-        .site()
-        .await
-        .map(|s| s.lang)
-        .unwrap_or(sahifa_text::dates::Lang::Ar);
-    ApiError {
-        status,
-        code,
-        message: state.catalog().text(lang, key),
-        fields: HashMap::new(),
-    }
+    ApiError::new(state.catalog(), lang(state).await, status, code, key)
 }
 
 async fn from_app_error(state: &AppState, err: AppError) -> ApiError {
-    match err {
-        AppError::NotFound => {
-            api_error(state, StatusCode::NOT_FOUND, "not_found", "api-not-found").await
-        }
-        AppError::Forbidden => {
-            api_error(state, StatusCode::FORBIDDEN, "forbidden", "api-forbidden").await
-        }
-        AppError::BadRequest => {
-            api_error(
-                state,
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "api-bad-request",
-            )
-            .await
-        }
-        AppError::LoginRequired(_) => {
-            api_error(
-                state,
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "api-unauthorized",
-            )
-            .await
-        }
-        AppError::Internal(detail) => {
-            tracing::error!(%detail, "admin api request failed");
-            api_error(
-                state,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "error-500-message",
-            )
-            .await
-        }
-    }
+    ApiError::from_app(state.catalog(), lang(state).await, err)
 }
 
 impl FromRequestParts<AppState> for ApiUser {
@@ -262,12 +202,16 @@ async fn parse_body(state: &AppState, raw: axum::body::Bytes) -> Result<ArticleB
 
 async fn outcome(
     state: &AppState,
-    result: Result<SaveOutcome, AppError>,
+    result: Result<Result<Saved, Vec<(&'static str, &'static str)>>, AppError>,
     created: bool,
 ) -> Result<Response, ApiError> {
     match result {
-        Ok(SaveOutcome::Saved { id, .. }) => {
-            let article = state.db().article_by_id(id).await.map_err(AppError::from);
+        Ok(Ok(saved)) => {
+            let article = state
+                .db()
+                .article_by_id(saved.id)
+                .await
+                .map_err(AppError::from);
             let article = match article {
                 Ok(Some(a)) => a,
                 Ok(None) => return Err(from_app_error(state, AppError::NotFound).await),
@@ -280,22 +224,12 @@ async fn outcome(
             };
             Ok((status, Json(article_json(state, &article))).into_response())
         }
-        Ok(SaveOutcome::Invalid(errors)) => {
-            let lang = state
-                .site()
-                .await
-                .map(|s| s.lang)
-                .unwrap_or(sahifa_text::dates::Lang::Ar);
+        Ok(Err(errors)) => {
             let fields = errors
-                .iter()
-                .map(|(field, key)| (field.to_string(), state.catalog().text(lang, key)))
+                .into_iter()
+                .map(|(field, key)| sahifa_newsroom::FieldError { field, key })
                 .collect();
-            Err(ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "invalid",
-                message: state.catalog().text(lang, "admin-error-fix-below"),
-                fields,
-            })
+            Err(from_app_error(state, AppError::Invalid(fields)).await)
         }
         Err(err) => Err(from_app_error(state, err).await),
     }
@@ -332,7 +266,7 @@ async fn create_article(
     let fields = fields_for(&state, body, None, None).await;
     let values = values_from_fields(&fields);
     let status = status_from_fields(&fields);
-    let result = apply_save(&state, &user, None, &values, status, false).await;
+    let result = apply_save(&state, &Actor::User(user), None, &values, status, false).await;
     outcome(&state, result, true).await
 }
 
@@ -370,7 +304,7 @@ async fn update_article(
     let fields = fields_for(&state, body, Some(&article), media).await;
     let values = values_from_fields(&fields);
     let status = status_from_fields(&fields);
-    let result = apply_save(&state, &user, Some(id), &values, status, false).await;
+    let result = apply_save(&state, &Actor::User(user), Some(id), &values, status, false).await;
     outcome(&state, result, false).await
 }
 
@@ -380,24 +314,11 @@ async fn delete_article(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (article, owner) = load(&state, id).await?;
-    if !can_delete_article(&user, owner, article.summary.status) {
-        return Err(from_app_error(&state, AppError::Forbidden).await);
-    }
-    let db = state.db();
-    let done = async {
-        db.delete_article(id).await?;
-        db.audit(
-            Some((user.id, &user.name)),
-            "deleted",
-            "article",
-            Some(id),
-            &article.summary.title,
-        )
+    match state
+        .newsroom()
+        .delete_article(&Actor::User(user), id)
         .await
-    }
-    .await;
-    match done {
+    {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(e) => Err(from_app_error(&state, e.into()).await),
     }

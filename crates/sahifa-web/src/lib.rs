@@ -129,6 +129,7 @@ pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> 
 /// Publishes scheduled articles when their time comes, checking every `every`. Safe to run
 /// in every process sharing a database: each article is claimed by exactly one of them.
 pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
+    let newsroom = sahifa_newsroom::Newsroom::new(db.clone());
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         // The comment privacy sweep (IP retention, used CAPTCHA tokens) runs once a minute.
@@ -139,7 +140,7 @@ pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
                 comments::sweep(&db, chrono::Utc::now()).await;
                 comments_swept = Some(std::time::Instant::now());
             }
-            match db.publish_due(chrono::Utc::now()).await {
+            match newsroom.publish_due(chrono::Utc::now()).await {
                 Ok(published) => {
                     for (id, title) in published {
                         tracing::info!(id, %title, "scheduled article published");

@@ -35,7 +35,7 @@ pub fn uploads_dir(data_dir: &std::path::Path) -> PathBuf {
 
 /// URL of the original (metadata-stripped) file.
 pub fn original_url(m: &MediaRow) -> String {
-    format!("/media/uploads/{}.{}", m.stem, extension(&m.kind))
+    m.original_url()
 }
 
 /// The variants of a media record.

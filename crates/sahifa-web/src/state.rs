@@ -97,6 +97,7 @@ pub struct AppState {
 
 struct Inner {
     db: Db,
+    newsroom: sahifa_newsroom::Newsroom,
     config: WebConfig,
     theme: Theme,
     catalog: Arc<Catalog>,
@@ -115,6 +116,7 @@ impl AppState {
         let cache = PageCache::new(config.page_cache_entries);
         AppState {
             inner: Arc::new(Inner {
+                newsroom: sahifa_newsroom::Newsroom::new(db.clone()),
                 db,
                 config,
                 theme,
@@ -130,6 +132,11 @@ impl AppState {
     /// The database.
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// The use cases: every write goes through here.
+    pub fn newsroom(&self) -> &sahifa_newsroom::Newsroom {
+        &self.inner.newsroom
     }
 
     /// Start-up configuration.

@@ -106,7 +106,7 @@ pub async fn add_user(
             sahifa_store::StoreError::Conflict(_) => {
                 anyhow::anyhow!("an account with the email {email} already exists")
             }
-            sahifa_store::StoreError::Invalid(_) => {
+            sahifa_store::StoreError::Invalid(_) | sahifa_store::StoreError::MissingReference => {
                 anyhow::anyhow!("{email:?} is not a valid email address")
             }
             other => other.into(),

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
+use sahifa_newsroom::{Actor, Newsroom};
 use sahifa_store::{
     ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db, Image, SiteSettings,
 };
@@ -200,41 +201,56 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
 
     let seed = parse_seed_article(SEED_ARTICLE)?;
     let model = &demo.model_article;
-    db.create_article(&ArticleInput {
-        slug: Some(model.slug.clone()),
-        title: seed.title,
-        lead: seed.lead,
-        body_md: seed.body_md,
-        dateline: seed.dateline,
-        source: seed.source,
-        author_id: Some(lookup(&authors, &model.author, "author")?),
-        category_id: Some(lookup(&categories, &model.category, "category")?),
-        tags: model.tags.clone(),
-        status: ArticleStatus::Published,
-        published_at: Some(model.published_at),
-        image: model.featured_image.as_ref().map(image),
-    })
+    let newsroom = Newsroom::new(db.clone());
+    create_article(
+        &newsroom,
+        &ArticleInput {
+            slug: Some(model.slug.clone()),
+            title: seed.title,
+            lead: seed.lead,
+            body_md: seed.body_md,
+            dateline: seed.dateline,
+            source: seed.source,
+            author_id: Some(lookup(&authors, &model.author, "author")?),
+            category_id: Some(lookup(&categories, &model.category, "category")?),
+            tags: model.tags.clone(),
+            status: ArticleStatus::Published,
+            published_at: Some(model.published_at),
+            image: model.featured_image.as_ref().map(image),
+        },
+    )
     .await?;
 
     for a in &demo.articles {
-        db.create_article(&ArticleInput {
-            slug: Some(a.slug.clone()),
-            title: a.title.clone(),
-            lead: a.lead.clone(),
-            body_md: a.body.clone(),
-            dateline: a.dateline.clone(),
-            source: a.source.clone(),
-            author_id: Some(lookup(&authors, &a.author, "author")?),
-            category_id: Some(lookup(&categories, &a.category, "category")?),
-            tags: a.tags.clone(),
-            status: a.status,
-            published_at: Some(a.published_at),
-            image: a.featured_image.as_ref().map(image),
-        })
+        create_article(
+            &newsroom,
+            &ArticleInput {
+                slug: Some(a.slug.clone()),
+                title: a.title.clone(),
+                lead: a.lead.clone(),
+                body_md: a.body.clone(),
+                dateline: a.dateline.clone(),
+                source: a.source.clone(),
+                author_id: Some(lookup(&authors, &a.author, "author")?),
+                category_id: Some(lookup(&categories, &a.category, "category")?),
+                tags: a.tags.clone(),
+                status: a.status,
+                published_at: Some(a.published_at),
+                image: a.featured_image.as_ref().map(image),
+            },
+        )
         .await?;
     }
     tracing::info!(articles = demo.articles.len() + 1, "demo site loaded");
     Ok(true)
+}
+
+/// Creates one demo article through the same use case as the editor.
+async fn create_article(newsroom: &Newsroom, input: &ArticleInput) -> anyhow::Result<i64> {
+    Ok(newsroom
+        .save_article(&Actor::System, None, &input.into())
+        .await?
+        .id)
 }
 
 /// Creates the demo site's administrator with a random password; returns the login.

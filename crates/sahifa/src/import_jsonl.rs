@@ -26,6 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use serde::Deserialize;
 
+use sahifa_newsroom::{Actor, Newsroom};
 use sahifa_store::{ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db};
 
 use crate::cli::{Global, open_database};
@@ -203,7 +204,10 @@ async fn store(db: &Db, checked: Checked) -> anyhow::Result<i64> {
     if let Some(name) = &checked.author {
         input.author_id = Some(author_id(db, name).await?);
     }
-    Ok(db.create_article(&input).await?)
+    let saved = Newsroom::new(db.clone())
+        .save_article(&Actor::System, None, &(&input).into())
+        .await?;
+    Ok(saved.id)
 }
 
 /// What an import did.

@@ -4,6 +4,7 @@
 mod common;
 
 use sahifa_store::{ArticleInput, ArticleStatus, Role};
+use sahifa_testkit::ArticleWrites;
 
 use common::TestApp;
 
@@ -1252,7 +1253,7 @@ app_test!(
 
         // Not in use any more: deleted with its files.
         let (used_by, _) = app.db.media_usage(media.id).await.unwrap()[0].clone();
-        app.db.set_article_media(used_by, None).await.unwrap();
+        app.db.delete_article(used_by).await.unwrap();
         admin
             .post_ok("/admin/media", &delete, &[], "/admin/media?msg=deleted")
             .await;

@@ -5,6 +5,7 @@ mod common;
 
 use common::TestApp;
 use sahifa_store::{ArticleInput, ArticleStatus, Image};
+use sahifa_testkit::ArticleWrites;
 use serde_json::Value;
 
 /// Runs `tests/distribution.py COMMAND URL` and parses its JSON answer.

@@ -6,6 +6,7 @@ mod common;
 use common::TestApp;
 use common::session::{login, try_login};
 use sahifa_store::{ArticleInput, ArticleStatus, Role};
+use sahifa_testkit::ArticleWrites;
 
 /// (path, form fields, allowed for administrator, editor, author, contributor).
 type PostRoute<'a> = (&'a str, Vec<(&'a str, &'a str)>, [bool; 4]);

@@ -4,6 +4,7 @@ mod common;
 
 use common::{TestApp, unescape};
 use sahifa_store::{ArticleInput, ArticleStatus, SiteSettings};
+use sahifa_testkit::ArticleWrites;
 
 /// Positions of `needles` in `html`, asserting each is present and they come in order.
 fn assert_in_order(html: &str, needles: &[&str]) {

@@ -4,6 +4,7 @@
 
 mod common;
 
+use sahifa_testkit::ArticleWrites;
 use std::time::{Duration, Instant};
 
 use common::TestApp;

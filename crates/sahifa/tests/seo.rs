@@ -5,6 +5,7 @@ mod common;
 
 use common::TestApp;
 use sahifa_store::{ArticleInput, ArticleStatus, Image};
+use sahifa_testkit::ArticleWrites;
 use serde_json::Value;
 
 async fn py(command: &str, url: &str) -> Value {

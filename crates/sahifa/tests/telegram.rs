@@ -3,6 +3,7 @@
 
 mod fake_telegram;
 
+use sahifa_testkit::ArticleWrites;
 use std::time::Duration;
 
 use fake_telegram::{Behaviour, FakeTelegram, TOKEN, eventually};

@@ -8,12 +8,12 @@ use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use sahifa_store::{
-    AdminArticleFilter, AdminArticleRow, Article, ArticleInput, ArticleStatus, Image,
-};
+use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind, Saved};
+use sahifa_newsroom::{Actor, NewsroomError};
+use sahifa_store::{AdminArticleFilter, AdminArticleRow, Article, ArticleStatus};
 
 use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
-use crate::auth::permissions::{can, can_delete_article, can_edit_article, can_set_status};
+use crate::auth::permissions::{can, can_edit_article};
 use crate::auth::{Capability, CurrentUser};
 use crate::error::AppError;
 use crate::pages::see_other;
@@ -120,6 +120,8 @@ pub(crate) struct EditorValues {
     publish_date: String,
     publish_time: String,
     media_id: Option<i64>,
+    /// The newest revision when the editor was opened (an edit made meanwhile is refused).
+    base_revision: Option<i64>,
 }
 
 impl EditorValues {
@@ -138,10 +140,16 @@ impl EditorValues {
             publish_date: sahifa_text::digits::to_ascii_digits(&form.text("publish_date")),
             publish_time: sahifa_text::digits::to_ascii_digits(&form.text("publish_time")),
             media_id: form.id("media_id"),
+            base_revision: form.id("base_revision"),
         }
     }
 
-    fn from_article(site: &SiteView, a: &Article, media_id: Option<i64>) -> EditorValues {
+    fn from_article(
+        site: &SiteView,
+        a: &Article,
+        media_id: Option<i64>,
+        base_revision: Option<i64>,
+    ) -> EditorValues {
         let local = a.summary.published_at.map(|p| p.with_timezone(&site.tz));
         EditorValues {
             title: a.summary.title.clone(),
@@ -166,101 +174,43 @@ impl EditorValues {
                 .map(|l| l.format("%H:%M").to_string())
                 .unwrap_or_default(),
             media_id,
+            base_revision,
         }
     }
 }
 
-/// The validated article and the chosen media file, or field errors (field → locale key).
-async fn validate(
-    state: &AppState,
-    site: &SiteView,
-    values: &EditorValues,
-    status: ArticleStatus,
-) -> Result<(ArticleInput, Option<i64>), Vec<(&'static str, &'static str)>> {
-    let mut errors = Vec::new();
-    if values.title.is_empty() {
-        errors.push(("title", "admin-error-title-required"));
-    } else if values.title.chars().count() > 300 {
-        errors.push(("title", "admin-error-title-too-long"));
-    }
-    if !values.slug.is_empty() && sahifa_text::slug::slugify(&values.slug).is_empty() {
-        errors.push(("slug", "admin-error-slug-invalid"));
-    }
-    let published_at = match parse_local(site, &values.publish_date, &values.publish_time) {
-        Ok(at) => at,
-        Err(()) => {
-            errors.push(("publish_date", "admin-error-date-invalid"));
-            None
-        }
-    };
-    if status == ArticleStatus::Scheduled {
-        match published_at {
-            None => errors.push(("publish_date", "admin-error-schedule-needs-date")),
-            Some(at) if at <= Utc::now() => {
-                errors.push(("publish_date", "admin-error-schedule-in-past"))
-            }
-            _ => {}
-        }
-    }
-    let db = state.db();
-    if let Some(id) = values.category_id
-        && !site.categories.iter().any(|c| c.id == id)
-    {
-        errors.push(("category_id", "admin-error-unknown-category"));
-    }
-    if let Some(id) = values.author_id
-        && !db
-            .authors()
-            .await
-            .map(|a| a.iter().any(|x| x.id == id))
-            .unwrap_or(false)
-    {
-        errors.push(("author_id", "admin-error-unknown-author"));
-    }
-    let media = match values.media_id {
-        Some(id) => match db.media_by_id(id).await {
-            Ok(Some(m)) => Some(m),
-            _ => {
-                errors.push(("media_id", "admin-error-unknown-media"));
-                None
-            }
-        },
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let tags = values
-        .tags
-        .split([',', '،'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
-    let image = media.as_ref().map(|m| Image {
-        url: crate::media::original_url(m),
-        alt: m.alt.clone(),
-        caption: m.caption.clone(),
-        width: Some(m.width),
-        height: Some(m.height),
-    });
-    Ok((
-        ArticleInput {
-            slug: (!values.slug.is_empty()).then(|| values.slug.clone()),
-            title: values.title.clone(),
-            lead: values.lead.clone(),
-            body_md: values.body.clone(),
-            dateline: Some(values.dateline.clone()),
-            source: Some(values.source.clone()),
-            author_id: values.author_id,
-            category_id: values.category_id,
-            tags,
+impl EditorValues {
+    /// The use case's draft: the typed values, the time read in the site's zone.
+    fn draft(&self, site: &SiteView, status: ArticleStatus, submit: bool) -> ArticleDraft {
+        ArticleDraft {
+            title: self.title.clone(),
+            lead: self.lead.clone(),
+            body_md: self.body.clone(),
+            dateline: self.dateline.clone(),
+            source: self.source.clone(),
+            slug: self.slug.clone(),
+            category_id: self.category_id,
+            author_id: self.author_id,
+            tags: self
+                .tags
+                .split([',', '،'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
             status,
-            published_at,
-            image,
-        },
-        media.map(|m| m.id),
-    ))
+            publish_at: match parse_local(site, &self.publish_date, &self.publish_time) {
+                Ok(None) => PublishTime::NotGiven,
+                Ok(Some(at)) => PublishTime::At(at),
+                Err(()) => PublishTime::Unreadable,
+            },
+            image: self
+                .media_id
+                .map_or(FeaturedImage::None, FeaturedImage::Media),
+            submit_for_review: submit,
+            base_revision: self.base_revision,
+        }
+    }
 }
 
 /// A date and time typed in the site's time zone, as UTC. Both empty means "none".
@@ -387,7 +337,8 @@ pub async fn edit_article(
     let (article, owner, pending) = load_editable(&state, &current, id).await?;
     let site = state.site().await?;
     let media_id = state.db().article_media_id(id).await?;
-    let values = EditorValues::from_article(&site, &article, media_id);
+    let base_revision = state.db().revisions(id).await?.first().map(|r| r.id);
+    let values = EditorValues::from_article(&site, &article, media_id, base_revision);
     let public_url = (article.summary.status == ArticleStatus::Published)
         .then(|| urls::article(&article.summary.slug));
     let _ = owner;
@@ -497,8 +448,9 @@ async fn save(
     } else {
         wanted_status(form)
     };
-    match apply_save(state, &current.user, id, &values, status, submit_review).await? {
-        SaveOutcome::Invalid(errors) => {
+    let actor = Actor::User(current.user.clone());
+    match apply_save(state, &actor, id, &values, status, submit_review).await? {
+        Err(errors) => {
             editor(
                 state,
                 current,
@@ -506,128 +458,41 @@ async fn save(
             )
             .await
         }
-        SaveOutcome::Saved { id, message } => {
-            Ok(see_other(&format!("/admin/articles/{id}?msg={message}")))
-        }
+        Ok(saved) => Ok(see_other(&format!(
+            "/admin/articles/{}?msg={}",
+            saved.id,
+            save_message(saved.kind)
+        ))),
     }
 }
 
-/// What a save came to.
-pub(crate) enum SaveOutcome {
-    /// Stored; `message` names the notice to show.
-    Saved { id: i64, message: &'static str },
-    /// Not stored: field → locale key of the problem.
-    Invalid(Vec<(&'static str, &'static str)>),
-}
-
-/// Creates or updates an article for `user`, with the same permission checks, validation,
-/// revision and audit trail whether the request came from the editor or the JSON API.
+/// Saves `values` for `actor` through the use case; a refusal of the input comes back as
+/// the field errors the editor prints, anything else as the error it is.
 pub(crate) async fn apply_save(
     state: &AppState,
-    user: &sahifa_store::User,
+    actor: &Actor,
     id: Option<i64>,
     values: &EditorValues,
     status: ArticleStatus,
     submit_review: bool,
-) -> Result<SaveOutcome, AppError> {
+) -> Result<Result<Saved, Vec<(&'static str, &'static str)>>, AppError> {
     let site = state.site().await?;
-    let db = state.db();
-    let (current_status, owner) = match id {
-        Some(id) => {
-            let article = db.article_by_id(id).await?.ok_or(AppError::NotFound)?;
-            let (owner, _) = db.article_admin_flags(id).await?.unwrap_or((None, false));
-            if !can_edit_article(user, owner, article.summary.status) {
-                return Err(AppError::Forbidden);
-            }
-            (Some(article.summary.status), owner)
+    let draft = values.draft(&site, status, submit_review);
+    match state.newsroom().save_article(actor, id, &draft).await {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(NewsroomError::Invalid(fields)) => {
+            Ok(Err(fields.iter().map(|f| (f.field, f.key)).collect()))
         }
-        None => {
-            if !can(user, Capability::WriteArticles) {
-                return Err(AppError::Forbidden);
-            }
-            (None, Some(user.id))
-        }
-    };
-    if !can_set_status(user, owner, current_status, status) {
-        return Err(AppError::Forbidden);
+        Err(other) => Err(other.into()),
     }
-    let (input, media_id) = match validate(state, &site, values, status).await {
-        Ok(ok) => ok,
-        Err(errors) => return Ok(SaveOutcome::Invalid(errors)),
-    };
-    let who = Some((user.id, user.name.as_str()));
-    let article_id = match id {
-        None => {
-            let id = match db.create_article(&input).await {
-                Ok(id) => id,
-                Err(err) => return store_error(err),
-            };
-            db.set_article_owner(id, Some(user.id)).await?;
-            db.audit(who, "created", "article", Some(id), &input.title)
-                .await?;
-            id
-        }
-        Some(id) => {
-            if let Err(err) = db.update_article(id, &input).await {
-                return store_error(err);
-            }
-            id
-        }
-    };
-    db.set_article_media(article_id, media_id).await?;
-    db.set_review_requested(article_id, submit_review).await?;
-    let saved = db
-        .article_by_id(article_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let snapshot = ArticleInput {
-        slug: Some(saved.summary.slug.clone()),
-        published_at: saved.summary.published_at,
-        ..input.clone()
-    };
-    db.add_revision(article_id, Some(user.id), &snapshot)
-        .await?;
-    let changed = match (current_status, status) {
-        (Some(ArticleStatus::Published), ArticleStatus::Published) => None,
-        (_, ArticleStatus::Published) => Some("published"),
-        (_, ArticleStatus::Scheduled) if current_status != Some(ArticleStatus::Scheduled) => {
-            Some("scheduled")
-        }
-        (Some(ArticleStatus::Published), _) => Some("unpublished"),
-        _ => None,
-    };
-    if let Some(action) = changed {
-        db.audit(who, action, "article", Some(article_id), &input.title)
-            .await?;
-    }
-    let message = if submit_review {
-        "submitted"
-    } else if changed == Some("published") {
-        "published"
-    } else {
-        "saved"
-    };
-    Ok(SaveOutcome::Saved {
-        id: article_id,
-        message,
-    })
 }
 
-/// A refused write becomes a field error; anything else is a server error.
-fn store_error(err: sahifa_store::StoreError) -> Result<SaveOutcome, AppError> {
-    match err {
-        sahifa_store::StoreError::Invalid("slug") => Ok(SaveOutcome::Invalid(vec![(
-            "slug",
-            "admin-error-slug-invalid",
-        )])),
-        sahifa_store::StoreError::Invalid("title") => Ok(SaveOutcome::Invalid(vec![(
-            "title",
-            "admin-error-title-required",
-        )])),
-        sahifa_store::StoreError::Invalid(_) | sahifa_store::StoreError::Conflict(_) => Ok(
-            SaveOutcome::Invalid(vec![("title", "admin-error-not-saved")]),
-        ),
-        other => Err(other.into()),
+/// The notice a save's outcome shows.
+pub(crate) fn save_message(kind: SaveKind) -> &'static str {
+    match kind {
+        SaveKind::Submitted => "submitted",
+        SaveKind::Published => "published",
+        SaveKind::Saved | SaveKind::Scheduled | SaveKind::Unpublished => "saved",
     }
 }
 
@@ -640,29 +505,9 @@ pub async fn delete_article(
 ) -> Result<Response, AppError> {
     let headers = request.headers().clone();
     form_with_csrf(&state, &current, &headers, request).await?;
-    let article = state
-        .db()
-        .article_by_id(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (owner, _) = state
-        .db()
-        .article_admin_flags(id)
-        .await?
-        .unwrap_or((None, false));
-    if !can_delete_article(&current.user, owner, article.summary.status) {
-        return Err(AppError::Forbidden);
-    }
-    state.db().delete_article(id).await?;
     state
-        .db()
-        .audit(
-            Some((current.user.id, &current.user.name)),
-            "deleted",
-            "article",
-            Some(id),
-            &article.summary.title,
-        )
+        .newsroom()
+        .delete_article(&Actor::User(current.user.clone()), id)
         .await?;
     Ok(see_other("/admin/articles?msg=deleted"))
 }

@@ -366,7 +366,9 @@ pub async fn set_article_open(
         .set_comments_closed(id, !open)
         .await
         .map_err(|e| match e {
-            sahifa_store::StoreError::Invalid(_) => AppError::NotFound,
+            sahifa_store::StoreError::Invalid(_) | sahifa_store::StoreError::MissingReference => {
+                AppError::NotFound
+            }
             other => other.into(),
         })?;
     let next = fields.text("next");

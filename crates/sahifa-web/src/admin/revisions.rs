@@ -12,11 +12,11 @@ use sahifa_store::{ArticleInput, Revision};
 
 use super::{form_with_csrf, notice, render};
 use crate::auth::CurrentUser;
-use crate::auth::permissions::can_set_status;
 use crate::error::AppError;
 use crate::pages::see_other;
 use crate::state::AppState;
 use crate::view;
+use sahifa_newsroom::Actor;
 
 async fn editable_revisions(
     state: &AppState,
@@ -144,50 +144,9 @@ pub async fn restore_revision(
 ) -> Result<Response, AppError> {
     let headers = request.headers().clone();
     form_with_csrf(&state, &current, &headers, request).await?;
-    let (_, revisions) = editable_revisions(&state, &current, id).await?;
-    let revision = revisions
-        .into_iter()
-        .find(|r| r.id == rev)
-        .ok_or(AppError::NotFound)?;
-    let article = state
-        .db()
-        .article_by_id(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (owner, _) = state
-        .db()
-        .article_admin_flags(id)
-        .await?
-        .unwrap_or((None, false));
-    let mut snapshot = revision.snapshot;
-    // Restoring brings back the words, never a status the user could not set themselves.
-    if !can_set_status(
-        &current.user,
-        owner,
-        Some(article.summary.status),
-        snapshot.status,
-    ) {
-        snapshot.status = article.summary.status;
-        snapshot.published_at = article.summary.published_at;
-    }
     state
-        .db()
-        .update_article(id, &snapshot)
-        .await
-        .map_err(|_| AppError::BadRequest)?;
-    state
-        .db()
-        .add_revision(id, Some(current.user.id), &snapshot)
-        .await?;
-    state
-        .db()
-        .audit(
-            Some((current.user.id, &current.user.name)),
-            "restored",
-            "article",
-            Some(id),
-            &snapshot.title,
-        )
+        .newsroom()
+        .restore_revision(&Actor::User(current.user.clone()), id, rev)
         .await?;
     Ok(see_other(&format!("/admin/articles/{id}?msg=restored")))
 }

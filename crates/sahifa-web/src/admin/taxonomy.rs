@@ -200,7 +200,9 @@ fn store_field_error(err: StoreError) -> Result<FieldErrors, AppError> {
         StoreError::Invalid("parent") => Ok(vec![("parent_id", "admin-error-parent-cycle")]),
         StoreError::Invalid("slug") => Ok(vec![("slug", "admin-error-slug-invalid")]),
         StoreError::Invalid("name") => Ok(vec![("name", "admin-error-name-required")]),
-        StoreError::Invalid(_) => Ok(vec![("parent_id", "admin-error-unknown-category")]),
+        StoreError::Invalid(_) | StoreError::MissingReference => {
+            Ok(vec![("parent_id", "admin-error-unknown-category")])
+        }
         other => Err(other.into()),
     }
 }
@@ -571,7 +573,9 @@ pub async fn rename_tag(
     let renamed = match db.rename_tag(id, &name, Some(&wanted)).await {
         Ok(t) => t,
         Err(StoreError::Conflict(_)) => return refuse("admin-error-tag-taken").await,
-        Err(StoreError::Invalid(_)) => return refuse("admin-error-slug-invalid").await,
+        Err(StoreError::Invalid(_) | StoreError::MissingReference) => {
+            return refuse("admin-error-slug-invalid").await;
+        }
         Err(other) => return Err(other.into()),
     };
     let detail = format!("{} → {}", tag.name, renamed.name);

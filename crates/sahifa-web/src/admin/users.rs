@@ -121,7 +121,9 @@ async fn resolve_byline(
             match db.create_author(&input).await {
                 Ok(id) => Ok(Some(id)),
                 // A name whose slug another byline already has: give it a numbered one.
-                Err(StoreError::Conflict(_) | StoreError::Invalid(_)) => {
+                Err(
+                    StoreError::Conflict(_) | StoreError::Invalid(_) | StoreError::MissingReference,
+                ) => {
                     let slug = format!(
                         "{}-{}",
                         sahifa_text::slug::slugify(name),
@@ -329,7 +331,7 @@ pub async fn create_user(
         Err(StoreError::Conflict(_)) => {
             return invalid(vec![("email", "admin-error-email-taken")]).await;
         }
-        Err(StoreError::Invalid(_)) => {
+        Err(StoreError::Invalid(_) | StoreError::MissingReference) => {
             return invalid(vec![("email", "admin-error-email-invalid")]).await;
         }
         Err(other) => return Err(other.into()),

@@ -2,7 +2,7 @@
 
 pub mod csrf;
 pub mod password;
-pub mod permissions;
+pub use sahifa_newsroom::permissions;
 pub mod session;
 pub mod throttle;
 pub mod tokens;

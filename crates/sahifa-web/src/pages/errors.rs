@@ -26,12 +26,16 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let response = next.run(request).await;
-    let status = match response.extensions().get::<ErrorPage>() {
-        Some(ErrorPage(status)) => *status,
-        None if is_bare_router_error(&response) => response.status(),
+    let (status, message_key) = match response.extensions().get::<ErrorPage>() {
+        Some(ErrorPage(status, key)) => (*status, *key),
+        None if is_bare_router_error(&response) => (response.status(), None),
         None => return response,
     };
-    let mut page = error_page(&state, status).await;
+    let mut page = error_page_with(&state, status, message_key).await;
+    if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, retry.clone());
+    }
     if status == StatusCode::METHOD_NOT_ALLOWED
         && let Some(allow) = response.headers().get(header::ALLOW)
     {
@@ -54,17 +58,31 @@ fn is_bare_router_error(response: &Response) -> bool {
 /// Renders the error page for `status`; if even that fails (the database is down), a
 /// minimal Arabic page still goes out with the right status.
 pub async fn error_page(state: &AppState, status: StatusCode) -> Response {
+    error_page_with(state, status, None).await
+}
+
+/// The error page for `status`, saying `message_key` instead of the status's own words
+/// when the error has words of its own (a conflict, a rate limit).
+pub async fn error_page_with(
+    state: &AppState,
+    status: StatusCode,
+    message_key: Option<&'static str>,
+) -> Response {
     let site = match state.site().await {
         Ok(site) => site,
         Err(_) => std::sync::Arc::new(SiteView::new(SiteSettings::default(), Vec::new())),
     };
-    let (title_key, message_key) = match status.as_u16() {
+    let (title_key, status_message_key) = match status.as_u16() {
         404 => ("error-404-title", "error-404-message"),
         400 => ("error-400-title", "error-400-message"),
         403 => ("error-403-title", "error-403-message"),
         405 => ("error-405-title", "error-400-message"),
+        409 => ("error-409-title", "error-conflict"),
+        422 => ("error-422-title", "admin-error-fix-below"),
+        429 => ("error-429-title", "error-429-message"),
         _ => ("error-500-title", "error-500-message"),
     };
+    let message_key = message_key.unwrap_or(status_message_key);
     let catalog = state.catalog();
     let title = catalog.text(site.lang, title_key);
     let message = catalog.text(site.lang, message_key);

@@ -105,10 +105,4 @@ pub fn moved_permanently(location: &str) -> Response {
     }
 }
 
-/// A 303 to `location`: where a form submission sends the browser next.
-pub fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-        Err(_) => AppError::BadRequest.into_response(),
-    }
-}
+pub use crate::error::see_other;
