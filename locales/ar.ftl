@@ -97,6 +97,7 @@ admin-error-tag-invalid = وسم لا يحوي حروفاً أو أرقاماً�
 ## JSON API errors
 api-bad-paging = طلب ترقيم غير صالح: يجب أن تكون page وper_page أعداداً صحيحة موجبة (per_page حتى 100).
 api-not-found = لا يوجد شيء بهذا العنوان.
+api-search-unavailable = البحث غير متاح الآن. حاول مرة أخرى بعد قليل.
 
 ## Distribution
 
@@ -423,6 +424,15 @@ admin-audit-kind-token = مفتاح
 admin-audit-kind-media = صورة
 admin-audit-kind-settings = الإعدادات
 admin-audit-kind-comment = تعليق
+admin-audit-action-replied = ردّ على تعليق
+admin-audit-action-moderated = مراجعة تعليقات
+admin-audit-action-blocked = حظر معلّق
+admin-audit-action-exported = تصدير
+admin-audit-action-erased = محو
+admin-audit-action-comments-opened = فتح التعليقات
+admin-audit-action-comments-closed = إغلاق التعليقات
+admin-audit-action-uploaded = رفع
+admin-audit-kind-comments = إعدادات التعليقات
 admin-media-title = الوسائط
 admin-upload-image = رفع صورة
 admin-field-file = الملف
@@ -572,3 +582,16 @@ admin-notice-replied = نُشر الرد.
 
 ## Newsroom admin: channel
 admin-nav-telegram = تلغرام
+
+## Accounts
+admin-error-current-password-wrong = كلمة المرور الحالية غير صحيحة.
+admin-audit-action-revoked = إلغاء
+admin-audit-action-sessions-ended = إنهاء الجلسات الأخرى
+
+## Comments
+admin-comments-error-no-ip = لم يعد عنوان IP لهذا التعليق محفوظاً، فلا يمكن حظره.
+
+## Audit trail: categories, bylines and the Telegram outbox
+admin-audit-action-retried = إعادة المحاولة
+admin-audit-kind-author = كاتب
+admin-audit-kind-telegram-delivery = نشر في تلغرام

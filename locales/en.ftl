@@ -93,6 +93,7 @@ admin-error-tag-invalid = A tag has no letters or digits; remove it or type it a
 ## JSON API errors
 api-bad-paging = Invalid paging: page and per_page must be positive integers (per_page at most 100).
 api-not-found = Nothing exists at this address.
+api-search-unavailable = Search is not available right now. Try again in a moment.
 
 ## Distribution
 
@@ -412,6 +413,15 @@ admin-audit-kind-token = Token
 admin-audit-kind-media = Image
 admin-audit-kind-settings = Settings
 admin-audit-kind-comment = Comment
+admin-audit-action-replied = Replied
+admin-audit-action-moderated = Moderated
+admin-audit-action-blocked = Blocked
+admin-audit-action-exported = Exported
+admin-audit-action-erased = Erased
+admin-audit-action-comments-opened = Opened comments
+admin-audit-action-comments-closed = Closed comments
+admin-audit-action-uploaded = Uploaded
+admin-audit-kind-comments = Comment settings
 admin-media-title = Media
 admin-upload-image = Upload an image
 admin-field-file = File
@@ -555,3 +565,16 @@ admin-notice-replied = Reply posted.
 
 ## Newsroom admin: channel
 admin-nav-telegram = Telegram
+
+## Accounts
+admin-error-current-password-wrong = The current password is not right.
+admin-audit-action-revoked = Revoked
+admin-audit-action-sessions-ended = Other sessions ended
+
+## Comments
+admin-comments-error-no-ip = This comment's IP address is no longer kept, so it cannot be blocked.
+
+## Audit trail: categories, bylines and the Telegram outbox
+admin-audit-action-retried = Retried
+admin-audit-kind-author = Byline
+admin-audit-kind-telegram-delivery = Telegram delivery

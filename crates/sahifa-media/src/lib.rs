@@ -38,6 +38,11 @@
 //! * The ICC colour profile, if any, is kept (it is colour data, not personal
 //!   metadata, and dropping it would shift colours of e.g. Display-P3 phone photos).
 
+// Text, queries, uploads and forms decide indexes here, and a panic takes a request down:
+// look up with `get` and propagate errors instead of unwrapping.
+#![warn(clippy::indexing_slicing)]
+#![warn(clippy::unwrap_used)]
+
 use std::fmt;
 use std::io::Cursor;
 
@@ -210,7 +215,7 @@ pub fn sniff(bytes: &[u8]) -> Result<MediaKind, MediaError> {
         return Ok(MediaKind::Png);
     }
     // RIFF container (4-byte size in between) whose form type is WEBP.
-    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+    if bytes.get(0..4) == Some(b"RIFF".as_slice()) && bytes.get(8..12) == Some(b"WEBP".as_slice()) {
         return Ok(MediaKind::Webp);
     }
     Err(MediaError::UnsupportedType)

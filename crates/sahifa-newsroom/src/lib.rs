@@ -7,6 +7,11 @@
 //! HTML page and once to the admin API's JSON error. Handlers parse and render; the store
 //! runs SQL; the rules live here.
 
+// Text, queries, uploads and forms decide indexes here, and a panic takes a request down:
+// look up with `get` and propagate errors instead of unwrapping.
+#![warn(clippy::indexing_slicing)]
+#![warn(clippy::unwrap_used)]
+
 mod actor;
 pub mod articles;
 pub mod comments;

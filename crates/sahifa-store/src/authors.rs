@@ -1,11 +1,12 @@
-//! Authors (bylines).
+//! Authors (bylines): reads and the older `Db` writes, and the transaction writes account
+//! creation needs.
 
 use crate::error::Unique;
 use chrono::Utc;
 
 use crate::redirects::SlugKind;
 use crate::taxonomy::make_slug;
-use crate::{Author, AuthorInput, Db, Result, StoreError};
+use crate::{Author, AuthorInput, Db, Result, StoreError, Tx};
 
 impl Db {
     /// Creates an author and returns its id.
@@ -81,4 +82,55 @@ impl Db {
         }
         Ok(slug)
     }
+}
+
+// ----- writes, inside a use case's transaction -----
+
+/// The id of the byline named exactly `name`, if one exists.
+pub async fn by_name(tx: &mut Tx, name: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM authors WHERE name = $1 ORDER BY id LIMIT 1"
+    )
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Whether byline `id` exists.
+pub async fn exists(tx: &mut Tx, id: i64) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM authors WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// Whether a byline already has `slug`. Asked before inserting because on PostgreSQL a
+/// failed INSERT aborts the whole transaction, so a collision cannot be retried in it.
+pub async fn slug_taken(tx: &mut Tx, slug: &str) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM authors WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// Inserts a byline with a slug the caller has chosen; returns its id.
+pub async fn insert(tx: &mut Tx, slug: &str, name: &str, bio: &str) -> Result<i64> {
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(bio)
+    .bind(Utc::now())
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
+    Ok(id)
 }

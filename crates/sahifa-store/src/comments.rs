@@ -1,13 +1,13 @@
 //! Reader comments: storage for the public thread, the moderation queue, CAPTCHA replay
 //! protection and the privacy sweeps. Public reads never select `email` or `ip`.
+//!
+//! SQL only: the rules (the moderation pipeline, who may moderate, what a valid comment
+//! is) live in `sahifa-newsroom`, which runs the writes below inside one [`Tx`].
 
-use crate::error::Unique;
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::{Db, Result, StoreError};
-
-/// The moderation states a comment can be in.
-pub const COMMENT_STATUSES: [&str; 4] = ["pending", "approved", "spam", "trash"];
+use crate::error::Unique;
+use crate::{CommentStatus, Db, Result, StoreError, Tx};
 
 /// A comment about to be stored.
 #[derive(Debug, Clone, Default)]
@@ -24,8 +24,8 @@ pub struct NewComment {
     pub url: String,
     /// Plain text as typed.
     pub body: String,
-    /// One of [`COMMENT_STATUSES`].
-    pub status: String,
+    /// Moderation state.
+    pub status: CommentStatus,
     /// The staff account that wrote it, when signed in.
     pub user_id: Option<i64>,
     /// Shown with a "staff" mark.
@@ -79,7 +79,8 @@ pub struct AdminComment {
     /// Plain text.
     pub body: String,
     /// Moderation state.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CommentStatus,
     /// 1 for staff replies.
     pub is_staff: i64,
     /// Client address (until erased).
@@ -100,52 +101,14 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
 }
 
-fn check_status(status: &str) -> Result<()> {
-    if COMMENT_STATUSES.contains(&status) {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid("comment status"))
-    }
-}
-
 impl Db {
-    /// Stores a comment; returns its id. A reply must belong to the same article.
+    /// Stores a comment as given, in its own transaction: for seeding data (tests, imports).
+    /// Readers and moderators write through the newsroom's use cases, which apply the rules.
     pub async fn insert_comment(&self, c: &NewComment) -> Result<i64> {
-        check_status(&c.status)?;
-        if let Some(parent) = c.parent_id {
-            let row: Option<(i64,)> = with_pool!(self, |pool| sqlx::query_as(
-                "SELECT article_id FROM comments WHERE id = $1"
-            )
-            .bind(parent)
-            .fetch_optional(pool)
-            .await)?;
-            if row.map(|(a,)| a) != Some(c.article_id) {
-                return Err(StoreError::Invalid("reply target"));
-            }
-        }
-        let (id,): (i64,) = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
-             user_id, is_staff, ip, user_agent, reason, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"
-        )
-        .bind(c.article_id)
-        .bind(c.parent_id)
-        .bind(&c.author_name)
-        .bind(&c.email)
-        .bind(&c.url)
-        .bind(&c.body)
-        .bind(&c.status)
-        .bind(c.user_id)
-        .bind(i64::from(c.is_staff))
-        .bind(&c.ip)
-        .bind(&c.user_agent)
-        .bind(&c.reason)
-        .bind(now())
-        .fetch_one(pool)
-        .await
-        })?;
-        self.touch().await?;
+        let mut tx = self.begin().await?;
+        let id = insert(&mut tx, c).await?;
+        tx.touch().await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -172,76 +135,21 @@ impl Db {
         Ok(row.is_some())
     }
 
-    /// The newest comment time from this IP or this email, for flood protection.
-    pub async fn last_comment_from(&self, ip: &str, email: &str) -> Result<Option<DateTime<Utc>>> {
-        let row: Option<(DateTime<Utc>,)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT created_at FROM comments WHERE ip = $1 OR email = $2 \
-             ORDER BY created_at DESC LIMIT 1"
-        )
-        .bind(ip)
-        .bind(email)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.map(|(t,)| t))
-    }
-
-    /// How many comments this IP wrote since `since` (the per-IP rate limit).
-    pub async fn comments_from_ip_since(&self, ip: &str, since: DateTime<Utc>) -> Result<i64> {
-        let (n,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT COUNT(*) FROM comments WHERE ip = $1 AND created_at >= $2"
-        )
-        .bind(ip)
-        .bind(since)
-        .fetch_one(pool)
-        .await)?;
-        Ok(n)
-    }
-
-    /// True when the same author already left exactly this text on this article (any state
-    /// but trash), as WordPress's duplicate check does.
-    pub async fn is_duplicate_comment(
-        &self,
-        article_id: i64,
-        email: &str,
-        author_name: &str,
-        body: &str,
-    ) -> Result<bool> {
-        let row: Option<(i64,)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id FROM comments WHERE article_id = $1 AND body = $2 AND status <> 'trash' \
-             AND (email = $3 OR author_name = $4) LIMIT 1"
-        )
-        .bind(article_id)
-        .bind(body)
-        .bind(email)
-        .bind(author_name)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.is_some())
-    }
-
-    /// Whether this email has an approved comment (a known author skips first-time holds).
-    pub async fn has_approved_comment(&self, email: &str) -> Result<bool> {
-        let row: Option<(i64,)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id FROM comments WHERE email = $1 AND status = 'approved' LIMIT 1"
-        )
-        .bind(email)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row.is_some())
-    }
-
-    /// Counts per moderation state, in [`COMMENT_STATUSES`] order.
-    pub async fn comment_status_counts(&self) -> Result<Vec<(String, i64)>> {
+    /// Counts per moderation state, in [`CommentStatus::ALL`] order.
+    pub async fn comment_status_counts(&self) -> Result<Vec<(CommentStatus, i64)>> {
         let rows: Vec<(String, i64)> = with_pool!(self, |pool| sqlx::query_as(
             "SELECT status, COUNT(*) FROM comments GROUP BY status"
         )
         .fetch_all(pool)
         .await)?;
-        Ok(COMMENT_STATUSES
+        Ok(CommentStatus::ALL
             .iter()
             .map(|s| {
-                let n = rows.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
-                (s.to_string(), n)
+                let n = rows
+                    .iter()
+                    .find(|(k, _)| k == s.as_str())
+                    .map_or(0, |(_, n)| *n);
+                (*s, n)
             })
             .collect())
     }
@@ -249,16 +157,15 @@ impl Db {
     /// A page of the moderation queue for one state, newest first; with the total.
     pub async fn admin_comments(
         &self,
-        status: &str,
+        status: CommentStatus,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AdminComment>, i64)> {
-        check_status(status)?;
         let sql = format!(
             "{ADMIN_SELECT} WHERE c.status = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3"
         );
         let rows: Vec<AdminComment> = with_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(status)
+            .bind(status.as_str())
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
@@ -266,7 +173,7 @@ impl Db {
         let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
             "SELECT COUNT(*) FROM comments WHERE status = $1"
         )
-        .bind(status)
+        .bind(status.as_str())
         .fetch_one(pool)
         .await)?;
         Ok((rows, total))
@@ -288,146 +195,6 @@ impl Db {
             .bind(email)
             .fetch_all(pool)
             .await)?)
-    }
-
-    /// Moves comments to `status`; returns how many changed.
-    pub async fn set_comments_status(&self, ids: &[i64], status: &str) -> Result<u64> {
-        check_status(status)?;
-        let mut changed = 0;
-        for id in ids {
-            changed += with_pool!(self, |pool| sqlx::query(
-                "UPDATE comments SET status = $2 WHERE id = $1"
-            )
-            .bind(id)
-            .bind(status)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        }
-        self.touch().await?;
-        Ok(changed)
-    }
-
-    /// Deletes comments for good (their replies go with them).
-    pub async fn delete_comments(&self, ids: &[i64]) -> Result<u64> {
-        let mut deleted = 0;
-        for id in ids {
-            deleted += with_pool!(self, |pool| sqlx::query(
-                "DELETE FROM comments WHERE id = $1"
-            )
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        }
-        self.touch().await?;
-        Ok(deleted)
-    }
-
-    /// A moderator's edit of a comment's author fields and text.
-    pub async fn update_comment(
-        &self,
-        id: i64,
-        author_name: &str,
-        email: &str,
-        url: &str,
-        body: &str,
-    ) -> Result<bool> {
-        let n = with_pool!(self, |pool| {
-            sqlx::query(
-            "UPDATE comments SET author_name = $2, email = $3, url = $4, body = $5 WHERE id = $1"
-        )
-        .bind(id)
-        .bind(author_name)
-        .bind(email)
-        .bind(url)
-        .bind(body)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        self.touch().await?;
-        Ok(n > 0)
-    }
-
-    /// Erases every comment written with this email (privacy request); returns how many.
-    pub async fn erase_comments_by_email(&self, email: &str) -> Result<u64> {
-        let n = with_pool!(self, |pool| sqlx::query(
-            "DELETE FROM comments WHERE email = $1"
-        )
-        .bind(email)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        self.touch().await?;
-        Ok(n)
-    }
-
-    /// Marks a CAPTCHA token as used. False when it already was (a replay), here or in
-    /// another process: the primary key decides.
-    pub async fn use_comment_token(
-        &self,
-        token_id: &str,
-        expires_at: DateTime<Utc>,
-    ) -> Result<bool> {
-        let n = with_pool!(self, |pool| sqlx::query(
-            "INSERT INTO comment_used_tokens (token_id, expires_at) VALUES ($1, $2) \
-             ON CONFLICT (token_id) DO NOTHING"
-        )
-        .bind(token_id)
-        .bind(expires_at)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(n == 1)
-    }
-
-    /// The privacy and housekeeping sweep: forgets used tokens past their expiry and erases
-    /// IPs of comments older than `ip_before`. Returns the number of IPs erased.
-    pub async fn sweep_comments(
-        &self,
-        now: DateTime<Utc>,
-        ip_before: DateTime<Utc>,
-    ) -> Result<u64> {
-        with_pool!(self, |pool| sqlx::query(
-            "DELETE FROM comment_used_tokens WHERE expires_at < $1"
-        )
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        let erased = with_pool!(self, |pool| sqlx::query(
-            "UPDATE comments SET ip = NULL WHERE ip IS NOT NULL AND created_at < $1"
-        )
-        .bind(ip_before)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(erased)
-    }
-
-    /// Opens or closes an article's comments by hand.
-    pub async fn set_comments_closed(&self, article_id: i64, closed: bool) -> Result<()> {
-        if closed {
-            with_pool!(self, |pool| sqlx::query(
-                "INSERT INTO comment_closed_articles (article_id) VALUES ($1) \
-                 ON CONFLICT (article_id) DO NOTHING"
-            )
-            .bind(article_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
-        } else {
-            with_pool!(self, |pool| sqlx::query(
-                "DELETE FROM comment_closed_articles WHERE article_id = $1"
-            )
-            .bind(article_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        }
-        self.touch().await
     }
 
     /// Whether an editor closed this article's comments.
@@ -478,4 +245,282 @@ impl Db {
         .fetch_all(pool)
         .await)?)
     }
+}
+
+/// What a moderation use case needs to know of a comment before changing it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommentState {
+    /// Id.
+    pub id: i64,
+    /// The article it is on.
+    pub article_id: i64,
+    /// Moderation state.
+    #[sqlx(try_from = "String")]
+    pub status: CommentStatus,
+    /// Email.
+    pub email: String,
+    /// Client address (until erased).
+    pub ip: Option<String>,
+}
+
+/// The state of comment `id` inside `tx`, locked until the transaction ends (PostgreSQL:
+/// `FOR UPDATE`; SQLite: the transaction holds the write lock).
+pub async fn state_for_update(tx: &mut Tx, id: i64) -> Result<Option<CommentState>> {
+    const COLUMNS: &str = "SELECT id, article_id, status, email, ip FROM comments WHERE id = $1";
+    let sql = match tx.backend() {
+        crate::Backend::Postgres => format!("{COLUMNS} FOR UPDATE"),
+        crate::Backend::Sqlite => COLUMNS.to_string(),
+    };
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// Whether comment `id` is approved and on article `article_id` (a valid reply target).
+pub async fn is_approved_on(tx: &mut Tx, id: i64, article_id: i64) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved'"
+    )
+    .bind(id)
+    .bind(article_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// Whether an editor closed this article's comments.
+pub async fn is_closed(tx: &mut Tx, article_id: i64) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT article_id FROM comment_closed_articles WHERE article_id = $1"
+    )
+    .bind(article_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// The newest comment time from this IP or this email.
+pub async fn last_from(tx: &mut Tx, ip: &str, email: &str) -> Result<Option<DateTime<Utc>>> {
+    let row: Option<(DateTime<Utc>,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT created_at FROM comments WHERE ip = $1 OR email = $2 \
+         ORDER BY created_at DESC LIMIT 1"
+    )
+    .bind(ip)
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(t,)| t))
+}
+
+/// How many comments this IP wrote since `since`.
+pub async fn count_from_ip_since(tx: &mut Tx, ip: &str, since: DateTime<Utc>) -> Result<i64> {
+    let (n,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT COUNT(*) FROM comments WHERE ip = $1 AND created_at >= $2"
+    )
+    .bind(ip)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(n)
+}
+
+/// Whether the same author (by email or name) already left exactly this text on this
+/// article, in any state but trash.
+pub async fn has_same_text(
+    tx: &mut Tx,
+    article_id: i64,
+    email: &str,
+    author_name: &str,
+    body: &str,
+) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM comments WHERE article_id = $1 AND body = $2 AND status <> 'trash' \
+         AND (email = $3 OR author_name = $4) LIMIT 1"
+    )
+    .bind(article_id)
+    .bind(body)
+    .bind(email)
+    .bind(author_name)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// Whether this email has an approved comment.
+pub async fn has_approved_from(tx: &mut Tx, email: &str) -> Result<bool> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM comments WHERE email = $1 AND status = 'approved' LIMIT 1"
+    )
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// Stores a comment; returns its id.
+pub async fn insert(tx: &mut Tx, c: &NewComment) -> Result<i64> {
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
+         user_id, is_staff, ip, user_agent, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"
+    )
+    .bind(c.article_id)
+    .bind(c.parent_id)
+    .bind(&c.author_name)
+    .bind(&c.email)
+    .bind(&c.url)
+    .bind(&c.body)
+    .bind(c.status.as_str())
+    .bind(c.user_id)
+    .bind(i64::from(c.is_staff))
+    .bind(&c.ip)
+    .bind(&c.user_agent)
+    .bind(&c.reason)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
+    Ok(id)
+}
+
+/// Moves comments to `status`; returns how many exist.
+pub async fn set_status(tx: &mut Tx, ids: &[i64], status: CommentStatus) -> Result<u64> {
+    let mut changed = 0;
+    for id in ids {
+        changed += with_tx!(tx, |conn| sqlx::query(
+            "UPDATE comments SET status = $2 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(changed)
+}
+
+/// Deletes comments for good (their replies go with them); returns how many.
+pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
+    let mut deleted = 0;
+    for id in ids {
+        deleted += with_tx!(tx, |conn| sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(deleted)
+}
+
+/// Replaces a comment's author fields and text; false when there is no such comment.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    author_name: &str,
+    email: &str,
+    url: &str,
+    body: &str,
+) -> Result<bool> {
+    let n = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE comments SET author_name = $2, email = $3, url = $4, body = $5 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(author_name)
+    .bind(email)
+    .bind(url)
+    .bind(body)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Deletes every comment written with this email; returns how many.
+pub async fn erase_by_email(tx: &mut Tx, email: &str) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM comments WHERE email = $1"
+    )
+    .bind(email)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Records a CAPTCHA token as used. False when it already was (a replay), here or in
+/// another process: the primary key decides.
+pub async fn use_token(tx: &mut Tx, token_id: &str, expires_at: DateTime<Utc>) -> Result<bool> {
+    let n = with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO comment_used_tokens (token_id, expires_at) VALUES ($1, $2) \
+         ON CONFLICT (token_id) DO NOTHING"
+    )
+    .bind(token_id)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Forgets used tokens past their expiry (a replay of one is refused as expired anyway).
+pub async fn forget_tokens_before(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM comment_used_tokens WHERE expires_at < $1"
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Erases the IPs of comments written before `before`; returns how many.
+pub async fn erase_ips_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE comments SET ip = NULL WHERE ip IS NOT NULL AND created_at < $1"
+    )
+    .bind(before)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Marks an article's comments closed by hand, or removes the mark.
+pub async fn set_closed(tx: &mut Tx, article_id: i64, closed: bool) -> Result<()> {
+    if closed {
+        with_tx!(tx, |conn| sqlx::query(
+            "INSERT INTO comment_closed_articles (article_id) VALUES ($1) \
+             ON CONFLICT (article_id) DO NOTHING"
+        )
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
+    } else {
+        with_tx!(tx, |conn| sqlx::query(
+            "DELETE FROM comment_closed_articles WHERE article_id = $1"
+        )
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Writes settings rows (the `comments.*` keys), each replacing its previous value.
+pub async fn store_settings(tx: &mut Tx, pairs: &[(&str, String)]) -> Result<()> {
+    with_tx!(tx, |conn| {
+        for (key, value) in pairs {
+            sqlx::query(
+                "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<(), StoreError>(())
+    })
 }

@@ -9,6 +9,9 @@
 //! `Db` and a counter in the database that other processes poll. The web layer's page cache
 //! keys its entries by that epoch, so an edit is visible on the very next request.
 
+// Server code propagates errors; a panic on input-derived data takes a request down.
+#![warn(clippy::unwrap_used)]
+
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` uses.
 /// The body is compiled once per backend, so it must be valid for both.
 macro_rules! with_pool {
@@ -30,27 +33,29 @@ pub mod models;
 
 #[macro_use]
 pub mod articles;
-mod authors;
-mod comments;
+pub mod authors;
+pub mod comments;
 mod distribution;
+pub mod media;
 pub mod newsroom;
 pub mod redirects;
 pub mod settings;
 pub mod taxonomy;
 pub mod telegram;
-mod users;
+pub mod users;
 
 pub use articles::{ArticleEvent, ArticleState, ArticleWrite};
-pub use comments::{AdminComment, COMMENT_STATUSES, NewComment, PublicComment};
+pub use comments::{AdminComment, CommentState, NewComment, PublicComment};
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use error::{StoreError, Unique};
 pub use indexing::IndexArticle;
+pub use media::{MediaRow, NewMedia};
 pub use models::*;
 pub use newsroom::{
-    AdminArticleFilter, AdminArticleRow, AuditEntry, AuditRecord, MediaRow, NewMedia, Revision,
+    AdminArticleFilter, AdminArticleRow, AuditEntry, AuditRecord, ListedStatus, Revision,
 };
-pub use telegram::{TelegramDelivery, TelegramDeliveryListed};
+pub use telegram::{DeliveryKind, DeliveryStatus, TelegramDelivery, TelegramDeliveryListed};
 pub use tx::Tx;
 pub use users::{ApiToken, Role, SessionRow, User, normalise_email};
 

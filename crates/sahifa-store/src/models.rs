@@ -36,6 +36,71 @@ impl ArticleStatus {
     }
 }
 
+/// Where a reader comment is in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Held for a moderator; not public.
+    #[default]
+    Pending,
+    /// Public.
+    Approved,
+    /// Caught as spam; not public.
+    Spam,
+    /// Thrown away by a moderator; not public, not yet deleted.
+    Trash,
+}
+
+impl CommentStatus {
+    /// Every state, in the order the moderation tabs show them.
+    pub const ALL: [CommentStatus; 4] = [
+        CommentStatus::Pending,
+        CommentStatus::Approved,
+        CommentStatus::Spam,
+        CommentStatus::Trash,
+    ];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Trash => "trash",
+        }
+    }
+
+    /// Parses the stored value; unknown values are treated as held so they stay private.
+    pub fn parse(s: &str) -> CommentStatus {
+        match s {
+            "approved" => CommentStatus::Approved,
+            "spam" => CommentStatus::Spam,
+            "trash" => CommentStatus::Trash,
+            _ => CommentStatus::Pending,
+        }
+    }
+}
+
+impl From<&str> for CommentStatus {
+    fn from(s: &str) -> Self {
+        CommentStatus::parse(s)
+    }
+}
+
+impl From<String> for CommentStatus {
+    /// Lets rows decode the stored text column (`#[sqlx(try_from = "String")]`).
+    fn from(s: String) -> Self {
+        CommentStatus::parse(&s)
+    }
+}
+
+impl From<String> for ArticleStatus {
+    /// Decodes a stored value (see [`ArticleStatus::parse`]).
+    fn from(value: String) -> Self {
+        ArticleStatus::parse(&value)
+    }
+}
+
 /// A byline: a person or desk with a bio page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Author {

@@ -1,12 +1,11 @@
 //! What the newsroom admin needs beyond the public content model: ownership and review
-//! flags, the admin article list, revisions, the audit trail, media records and the
-//! scheduled-publishing sweep.
+//! flags, the admin article list, revisions, the audit trail and the scheduled-publishing
+//! sweep (media records live in [`crate::media`]).
 
-use crate::error::Unique;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 
-use crate::{ArticleInput, Db, Result, StoreError};
+use crate::{ArticleInput, ArticleStatus, Db, Result, StoreError};
 
 /// A row of the admin article list.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -17,8 +16,9 @@ pub struct AdminArticleRow {
     pub slug: String,
     /// Headline.
     pub title: String,
-    /// `draft`, `scheduled` or `published`.
-    pub status: String,
+    /// Lifecycle state.
+    #[sqlx(try_from = "String")]
+    pub status: ArticleStatus,
     /// A contributor asked for review.
     pub review_requested: bool,
     /// Publication time.
@@ -38,8 +38,8 @@ pub struct AdminArticleRow {
 /// Filters of the admin article list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AdminArticleFilter {
-    /// `draft`, `pending` (draft awaiting review), `scheduled` or `published`.
-    pub status: Option<String>,
+    /// Only articles in this state.
+    pub status: Option<ListedStatus>,
     /// Category id.
     pub category_id: Option<i64>,
     /// Byline author id.
@@ -48,6 +48,56 @@ pub struct AdminArticleFilter {
     pub owner_id: Option<i64>,
     /// Words the title must contain.
     pub title_contains: Option<String>,
+}
+
+/// The states the admin list filters by: an article's status, with drafts awaiting review
+/// apart from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListedStatus {
+    /// Drafts nobody asked to review.
+    Draft,
+    /// Drafts awaiting review.
+    Pending,
+    /// Waiting for their time.
+    Scheduled,
+    /// Public.
+    Published,
+}
+
+impl ListedStatus {
+    /// Every state, in the order the admin shows them.
+    pub const ALL: [ListedStatus; 4] = [
+        ListedStatus::Pending,
+        ListedStatus::Draft,
+        ListedStatus::Scheduled,
+        ListedStatus::Published,
+    ];
+
+    /// The name used in URLs and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListedStatus::Draft => "draft",
+            ListedStatus::Pending => "pending",
+            ListedStatus::Scheduled => "scheduled",
+            ListedStatus::Published => "published",
+        }
+    }
+
+    /// Reads the name; anything else is no filter.
+    pub fn parse(s: &str) -> Option<ListedStatus> {
+        ListedStatus::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// How an article row is listed.
+    pub fn of(status: ArticleStatus, review_requested: bool) -> ListedStatus {
+        match status {
+            ArticleStatus::Draft if review_requested => ListedStatus::Pending,
+            ArticleStatus::Draft => ListedStatus::Draft,
+            ArticleStatus::Scheduled => ListedStatus::Scheduled,
+            ArticleStatus::Published => ListedStatus::Published,
+        }
+    }
 }
 
 /// One saved state of an article.
@@ -88,80 +138,8 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
-/// A stored image and its variants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MediaRow {
-    /// Row id.
-    pub id: i64,
-    /// File name stem under `<data-dir>/media/uploads/`.
-    pub stem: String,
-    /// `jpeg`, `png` or `webp`.
-    pub kind: String,
-    /// Pixel width of the original.
-    pub width: i64,
-    /// Pixel height of the original.
-    pub height: i64,
-    /// Size of the stored original.
-    pub bytes: i64,
-    /// JSON list of variant file names and widths.
-    pub variants: String,
-    /// Alternative text.
-    pub alt: String,
-    /// Caption.
-    pub caption: String,
-    /// Name of the uploaded file (display only).
-    pub original_name: String,
-    /// Uploader.
-    pub uploaded_by: Option<i64>,
-    /// Upload time.
-    pub created_at: DateTime<Utc>,
-}
-
-impl MediaRow {
-    /// The file extension of the stored original.
-    pub fn extension(&self) -> &'static str {
-        match self.kind.as_str() {
-            "png" => "png",
-            "webp" => "webp",
-            _ => "jpg",
-        }
-    }
-
-    /// Where readers fetch the original.
-    pub fn original_url(&self) -> String {
-        format!("/media/uploads/{}.{}", self.stem, self.extension())
-    }
-}
-
-/// What to record for a new media file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMedia {
-    /// File name stem.
-    pub stem: String,
-    /// `jpeg`, `png` or `webp`.
-    pub kind: String,
-    /// Width.
-    pub width: i64,
-    /// Height.
-    pub height: i64,
-    /// Bytes of the original.
-    pub bytes: i64,
-    /// JSON list of variants.
-    pub variants: String,
-    /// Alternative text.
-    pub alt: String,
-    /// Caption.
-    pub caption: String,
-    /// Uploaded file name.
-    pub original_name: String,
-    /// Uploader.
-    pub uploaded_by: Option<i64>,
-}
-
 /// id, article_id, user_id, user name, created_at, snapshot JSON.
 type RevisionRow = (i64, i64, Option<i64>, Option<String>, DateTime<Utc>, String);
-
-const MEDIA_COLUMNS: &str = "id, stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at";
 
 impl Db {
     /// Owner and review flag of an article.
@@ -184,10 +162,12 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AdminArticleRow>, i64)> {
-        let (status, pending) = match filter.status.as_deref() {
-            Some("pending") => (Some("draft"), Some(true)),
-            Some(s @ ("draft" | "scheduled" | "published")) => (Some(s), None),
-            _ => (None, None),
+        let (status, pending) = match filter.status {
+            Some(ListedStatus::Pending) => (Some("draft"), Some(true)),
+            Some(ListedStatus::Draft) => (Some("draft"), None),
+            Some(ListedStatus::Scheduled) => (Some("scheduled"), None),
+            Some(ListedStatus::Published) => (Some("published"), None),
+            None => (None, None),
         };
         let like = filter
             .title_contains
@@ -342,90 +322,6 @@ impl Db {
         .fetch_one(pool)
         .await)?;
         Ok((rows, total))
-    }
-
-    // ----- media -----
-
-    /// Records an uploaded file.
-    pub async fn create_media(&self, m: &NewMedia) -> Result<i64> {
-        let (id,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
-            "INSERT INTO media (stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
-        )
-        .bind(&m.stem)
-        .bind(&m.kind)
-        .bind(m.width)
-        .bind(m.height)
-        .bind(m.bytes)
-        .bind(&m.variants)
-        .bind(m.alt.trim())
-        .bind(m.caption.trim())
-        .bind(&m.original_name)
-        .bind(m.uploaded_by)
-        .bind(Utc::now().trunc_subsecs(0))
-        .fetch_one(pool)
-        .await)
-        .map_err(|e| StoreError::on_unique(e, Unique::MediaStem))?;
-        Ok(id)
-    }
-
-    /// The media library, newest first.
-    pub async fn media_list(&self, limit: i64, offset: i64) -> Result<(Vec<MediaRow>, i64)> {
-        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media ORDER BY id DESC LIMIT $1 OFFSET $2");
-        let rows: Vec<MediaRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await)?;
-        let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM media"
-        )
-        .fetch_one(pool)
-        .await)?;
-        Ok((rows, total))
-    }
-
-    /// One media record.
-    pub async fn media_by_id(&self, id: i64) -> Result<Option<MediaRow>> {
-        let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1");
-        Ok(with_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(pool)
-            .await)?)
-    }
-
-    /// Changes alt text and caption.
-    pub async fn update_media_text(&self, id: i64, alt: &str, caption: &str) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "UPDATE media SET alt = $1, caption = $2 WHERE id = $3"
-        )
-        .bind(alt.trim())
-        .bind(caption.trim())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Articles whose featured image is this media file.
-    pub async fn media_usage(&self, id: i64) -> Result<Vec<(i64, String)>> {
-        Ok(with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, title FROM articles WHERE image_media_id = $1 ORDER BY id"
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// Deletes a media record.
-    pub async fn delete_media(&self, id: i64) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query("DELETE FROM media WHERE id = $1")
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(())
     }
 }
 

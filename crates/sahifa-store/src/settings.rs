@@ -14,7 +14,8 @@ impl Db {
         Ok(row.map(|(v,)| v))
     }
 
-    /// Writes one setting.
+    /// Writes one setting as given (no validation, no audit entry): for fixtures and the
+    /// features whose own settings live here.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         with_pool!(self, |pool| sqlx::query(
             "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
@@ -50,17 +51,10 @@ impl Db {
         Ok(settings)
     }
 
-    /// Saves every site setting.
+    /// Saves every site setting as given, for fixtures and tools; the admin's form goes
+    /// through the newsroom's settings use case, which validates and audits.
     pub async fn save_site_settings(&self, settings: &SiteSettings) -> Result<()> {
-        let pairs = [
-            ("site.name", &settings.name),
-            ("site.tagline", &settings.tagline),
-            ("site.locale", &settings.locale),
-            ("site.time_zone", &settings.time_zone),
-            ("site.digit_style", &settings.digit_style),
-            ("site.telegram_channel", &settings.telegram_channel),
-        ];
-        for (key, value) in pairs {
+        for (key, value) in site_pairs(settings) {
             self.set_setting(key, value).await?;
         }
         Ok(())
@@ -76,4 +70,56 @@ pub async fn setting(tx: &mut crate::Tx, key: &str) -> Result<Option<String>> {
     .fetch_optional(&mut *conn)
     .await)?;
     Ok(row.map(|(v,)| v))
+}
+
+/// Writes one setting inside `tx` (the use case bumps the content epoch with it).
+pub async fn put(tx: &mut crate::Tx, key: &str, value: &str) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The keys of [`SiteSettings`], with each field's value.
+fn site_pairs(settings: &SiteSettings) -> [(&'static str, &str); 6] {
+    [
+        ("site.name", &settings.name),
+        ("site.tagline", &settings.tagline),
+        ("site.locale", &settings.locale),
+        ("site.time_zone", &settings.time_zone),
+        ("site.digit_style", &settings.digit_style),
+        ("site.telegram_channel", &settings.telegram_channel),
+    ]
+}
+
+/// Writes every site setting inside `tx`.
+pub async fn save_site(tx: &mut crate::Tx, settings: &SiteSettings) -> Result<()> {
+    for (key, value) in site_pairs(settings) {
+        put(tx, key, value).await?;
+    }
+    Ok(())
+}
+
+/// The site settings as `tx` sees them, with defaults for keys never set.
+pub async fn site(tx: &mut crate::Tx) -> Result<SiteSettings> {
+    let mut settings = SiteSettings::default();
+    for (key, field) in [
+        ("site.name", &mut settings.name),
+        ("site.tagline", &mut settings.tagline),
+        ("site.locale", &mut settings.locale),
+        ("site.time_zone", &mut settings.time_zone),
+        ("site.digit_style", &mut settings.digit_style),
+        ("site.telegram_channel", &mut settings.telegram_channel),
+    ] {
+        if let Some(value) = setting(tx, key).await? {
+            *field = value;
+        }
+    }
+    Ok(settings)
 }

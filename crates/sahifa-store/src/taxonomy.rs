@@ -1,10 +1,13 @@
 //! Categories (hierarchical) and tags.
 
-use crate::error::Unique;
-use crate::redirects::SlugKind;
-use crate::{Category, CategoryInput, Db, Result, StoreError, Tag, TagCount};
+use chrono::{SubsecRound, Utc};
 
-/// Normalises a wanted slug, or derives one from `fallback` (a title or name).
+use crate::error::Unique;
+use crate::{Category, CategoryInput, Db, Result, StoreError, Tag, TagCount, Tx};
+
+/// Normalises a wanted slug, or derives one from `fallback` (a title or name). Only the
+/// fixture and import conveniences ([`Db::create_category`], [`Db::ensure_tag`], authors)
+/// use it; the admin's writes are checked by the newsroom's use cases.
 pub(crate) fn make_slug(wanted: Option<&str>, fallback: &str) -> Result<String> {
     let source = wanted
         .map(str::trim)
@@ -21,7 +24,8 @@ pub(crate) fn make_slug(wanted: Option<&str>, fallback: &str) -> Result<String> 
 const CATEGORY_COLUMNS: &str = "id, parent_id, slug, name, description, position";
 
 impl Db {
-    /// Creates a category and returns its id.
+    /// Creates a category and returns its id: a convenience for importers and fixtures,
+    /// without audit entry; the admin creates through the newsroom's use case.
     pub async fn create_category(&self, input: &CategoryInput) -> Result<i64> {
         let slug = make_slug(input.slug.as_deref(), &input.name)?;
         let (id,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
@@ -64,32 +68,6 @@ impl Db {
             .bind(name.trim())
             .fetch_optional(pool)
             .await)?)
-    }
-
-    /// Changes a category's slug, keeping the old one as a redirect.
-    pub async fn rename_category_slug(&self, id: i64, new_slug: &str) -> Result<String> {
-        let slug = make_slug(Some(new_slug), "")?;
-        let old: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT slug FROM categories WHERE id = $1"
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-        let (old,) = old.ok_or(StoreError::NotFound("category"))?;
-        if old != slug {
-            with_pool!(self, |pool| sqlx::query(
-                "UPDATE categories SET slug = $1 WHERE id = $2"
-            )
-            .bind(&slug)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
-            self.remember_old_slug(SlugKind::Category, &old, id).await?;
-            self.touch().await?;
-        }
-        Ok(slug)
     }
 
     /// The tag called `name`, created when missing. Names that differ only in tashkeel or
@@ -183,7 +161,7 @@ fn tree_order(flat: Vec<Category>) -> Vec<Category> {
 }
 
 /// The tag whose slug is `slug`, created with `name` when missing (inside `tx`).
-pub async fn ensure_tag(tx: &mut crate::Tx, slug: &str, name: &str) -> Result<Tag> {
+pub async fn ensure_tag(tx: &mut Tx, slug: &str, name: &str) -> Result<Tag> {
     let inserted: Option<Tag> = with_tx!(tx, |conn| sqlx::query_as(
         "INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING \
          RETURNING id, slug, name"
@@ -202,4 +180,255 @@ pub async fn ensure_tag(tx: &mut crate::Tx, slug: &str, name: &str) -> Result<Ta
     .fetch_optional(&mut *conn)
     .await)?;
     existing.ok_or(StoreError::NotFound("tag"))
+}
+
+/// Every column of a category row a write sets, already checked by the use case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryWrite {
+    /// The slug, unique among categories.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// One-line description.
+    pub description: String,
+    /// Parent category.
+    pub parent_id: Option<i64>,
+    /// Navigation order.
+    pub position: i64,
+}
+
+/// `FOR UPDATE` on PostgreSQL; SQLite's transaction already holds the write lock.
+fn locking(tx: &Tx, sql: &str) -> String {
+    match tx.backend() {
+        crate::Backend::Postgres => format!("{sql} FOR UPDATE"),
+        crate::Backend::Sqlite => sql.to_string(),
+    }
+}
+
+/// Category `id` inside `tx`, locked against concurrent changes until the transaction ends.
+pub async fn category_for_update(tx: &mut Tx, id: i64) -> Result<Option<Category>> {
+    let sql = locking(
+        tx,
+        &format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = $1"),
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// Every category's parent, as `(id, parent id)`, seen inside `tx`.
+pub async fn category_parents(tx: &mut Tx) -> Result<Vec<(i64, Option<i64>)>> {
+    Ok(with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, parent_id FROM categories"
+    )
+    .fetch_all(&mut *conn)
+    .await)?)
+}
+
+/// The id of the category that has `slug`, if any.
+pub async fn category_slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM categories WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Inserts a category; returns its id.
+pub async fn insert_category(tx: &mut Tx, c: &CategoryWrite) -> Result<i64> {
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO categories (parent_id, slug, name, description, position) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    )
+    .bind(c.parent_id)
+    .bind(&c.slug)
+    .bind(&c.name)
+    .bind(&c.description)
+    .bind(c.position)
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
+    Ok(id)
+}
+
+/// Tag `id` inside `tx`, locked against concurrent changes until the transaction ends.
+pub async fn tag_for_update(tx: &mut Tx, id: i64) -> Result<Option<Tag>> {
+    let sql = locking(tx, "SELECT id, slug, name FROM tags WHERE id = $1");
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// The id of the tag that has `slug`, if any.
+pub async fn tag_slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM tags WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The id of the author (byline) that has `slug`, if any.
+pub async fn author_slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id FROM authors WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Inserts a byline; returns its id.
+pub async fn insert_author(tx: &mut Tx, slug: &str, name: &str, bio: &str) -> Result<i64> {
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
+        "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(slug)
+    .bind(name)
+    .bind(bio)
+    .bind(Utc::now())
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
+    Ok(id)
+}
+
+/// The `updated` event of every article matching `condition` (which uses `$1`): the search
+/// index follows the write log, so it must learn that a category or tag name changed. The
+/// events keep the article's status on both sides, so they never enqueue a channel post.
+fn events_sql(condition: &str) -> String {
+    format!(
+        "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
+         SELECT id, 'updated', status, status, $2 FROM articles WHERE {condition}"
+    )
+}
+
+const IN_CATEGORY: &str = "category_id = $1";
+const WITH_TAG: &str = "id IN (SELECT article_id FROM article_tags WHERE tag_id = $1)";
+
+/// Replaces every written column of category `id`, and logs an event for its articles.
+pub async fn update_category(tx: &mut Tx, id: i64, c: &CategoryWrite) -> Result<()> {
+    let events = events_sql(IN_CATEGORY);
+    let done = with_tx!(tx, |conn| {
+        let done = sqlx::query(
+            "UPDATE categories SET slug = $1, name = $2, description = $3, parent_id = $4, \
+             position = $5 WHERE id = $6",
+        )
+        .bind(&c.slug)
+        .bind(&c.name)
+        .bind(&c.description)
+        .bind(c.parent_id)
+        .bind(c.position)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?
+        .rows_affected();
+        if done > 0 {
+            sqlx::query(&events)
+                .bind(id)
+                .bind(Utc::now().trunc_subsecs(0))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok::<_, StoreError>(done)
+    })?;
+    if done == 0 {
+        return Err(StoreError::NotFound("category"));
+    }
+    Ok(())
+}
+
+/// Deletes category `id`: its articles become uncategorised, its subcategories move to
+/// `new_parent`, its old slugs stop redirecting. Returns how many articles lost it.
+pub async fn delete_category(tx: &mut Tx, id: i64, new_parent: Option<i64>) -> Result<u64> {
+    let events = events_sql(IN_CATEGORY);
+    with_tx!(tx, |conn| {
+        sqlx::query(&events)
+            .bind(id)
+            .bind(Utc::now().trunc_subsecs(0))
+            .execute(&mut *conn)
+            .await?;
+        let affected = sqlx::query("UPDATE articles SET category_id = NULL WHERE category_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        sqlx::query("UPDATE categories SET parent_id = $1 WHERE parent_id = $2")
+            .bind(new_parent)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM slug_redirects WHERE kind = 'category' AND target_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM categories WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok::<_, StoreError>(affected)
+    })
+}
+
+/// Sets the name and slug of tag `id`, and logs an event for its articles.
+pub async fn update_tag(tx: &mut Tx, id: i64, name: &str, slug: &str) -> Result<()> {
+    let events = events_sql(WITH_TAG);
+    let done = with_tx!(tx, |conn| {
+        let done = sqlx::query("UPDATE tags SET name = $1, slug = $2 WHERE id = $3")
+            .bind(name)
+            .bind(slug)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::on_unique(e, Unique::TagSlug))?
+            .rows_affected();
+        sqlx::query(&events)
+            .bind(id)
+            .bind(Utc::now().trunc_subsecs(0))
+            .execute(&mut *conn)
+            .await?;
+        Ok::<_, StoreError>(done)
+    })?;
+    if done == 0 {
+        return Err(StoreError::NotFound("tag"));
+    }
+    Ok(())
+}
+
+/// Deletes tag `id` (articles keep everything else); its old slugs stop redirecting.
+pub async fn delete_tag(tx: &mut Tx, id: i64) -> Result<()> {
+    let events = events_sql(WITH_TAG);
+    let done = with_tx!(tx, |conn| {
+        sqlx::query(&events)
+            .bind(id)
+            .bind(Utc::now().trunc_subsecs(0))
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM article_tags WHERE tag_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM slug_redirects WHERE kind = 'tag' AND target_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        let done = sqlx::query("DELETE FROM tags WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        Ok::<_, StoreError>(done)
+    })?;
+    if done == 0 {
+        return Err(StoreError::NotFound("tag"));
+    }
+    Ok(())
 }

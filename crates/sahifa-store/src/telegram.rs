@@ -15,7 +15,118 @@
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 
-use crate::{Db, Result};
+use crate::{Db, Result, Tx};
+
+/// Where a delivery job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryStatus {
+    /// Waiting for its time (a first attempt or a retry).
+    Pending,
+    /// Claimed by a worker whose lease has not run out.
+    Sending,
+    /// Telegram accepted the message.
+    Sent,
+    /// Given up after an error that more attempts would not fix.
+    Failed,
+    /// Nothing to deliver (posting off, category opted out, article gone).
+    Skipped,
+}
+
+impl DeliveryStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Skipped => "skipped",
+        }
+    }
+
+    /// Whether an editor's retry can change anything: a sent job would post twice, a
+    /// pending or sending one is already on its way.
+    pub fn retryable(self) -> bool {
+        matches!(self, DeliveryStatus::Failed | DeliveryStatus::Skipped)
+    }
+}
+
+/// What a delivery job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryKind {
+    /// The channel post of a first publication.
+    Post,
+    /// An edit of that post after the article changed.
+    Edit,
+}
+
+impl DeliveryKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Post => "post",
+            DeliveryKind::Edit => "edit",
+        }
+    }
+}
+
+/// A stored status or kind that this version does not know (a hand-edited row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown telegram delivery value {0:?}")]
+pub struct UnknownValue(String);
+
+impl TryFrom<String> for DeliveryStatus {
+    type Error = UnknownValue;
+
+    fn try_from(value: String) -> std::result::Result<Self, Self::Error> {
+        Ok(match value.as_str() {
+            "pending" => DeliveryStatus::Pending,
+            "sending" => DeliveryStatus::Sending,
+            "sent" => DeliveryStatus::Sent,
+            "failed" => DeliveryStatus::Failed,
+            "skipped" => DeliveryStatus::Skipped,
+            _ => return Err(UnknownValue(value)),
+        })
+    }
+}
+
+impl TryFrom<String> for DeliveryKind {
+    type Error = UnknownValue;
+
+    fn try_from(value: String) -> std::result::Result<Self, Self::Error> {
+        Ok(match value.as_str() {
+            "post" => DeliveryKind::Post,
+            "edit" => DeliveryKind::Edit,
+            _ => return Err(UnknownValue(value)),
+        })
+    }
+}
+
+// Comparing with the stored name keeps checks such as `job.status == "sent"` readable in
+// tests and templates' callers.
+impl PartialEq<&str> for DeliveryStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<&str> for DeliveryKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for DeliveryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for DeliveryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Enqueues the post of article `$1` at time `$2`; a second publish finds the row and
 /// inserts nothing.
@@ -69,10 +180,12 @@ pub struct TelegramDelivery {
     pub id: i64,
     /// The article to post or edit.
     pub article_id: i64,
-    /// `post` or `edit`.
-    pub kind: String,
-    /// `pending`, `sending`, `sent`, `failed` or `skipped`.
-    pub status: String,
+    /// A post or an edit.
+    #[sqlx(try_from = "String")]
+    pub kind: DeliveryKind,
+    /// Where the job stands.
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     /// Attempts made so far (a claim counts as one).
     pub attempts: i64,
     /// When the job is next due.
@@ -180,26 +293,31 @@ impl Db {
         at: DateTime<Utc>,
         error: &str,
     ) -> Result<()> {
-        self.finish_telegram_delivery(id, "pending", Some(at.trunc_subsecs(3)), error)
-            .await
+        self.finish_telegram_delivery(
+            id,
+            DeliveryStatus::Pending,
+            Some(at.trunc_subsecs(3)),
+            error,
+        )
+        .await
     }
 
     /// Marks job `id` failed for good (an editor may retry it) with the reason.
     pub async fn telegram_delivery_failed(&self, id: i64, error: &str) -> Result<()> {
-        self.finish_telegram_delivery(id, "failed", None, error)
+        self.finish_telegram_delivery(id, DeliveryStatus::Failed, None, error)
             .await
     }
 
     /// Marks job `id` as needing no delivery, with the reason.
     pub async fn telegram_delivery_skipped(&self, id: i64, reason: &str) -> Result<()> {
-        self.finish_telegram_delivery(id, "skipped", None, reason)
+        self.finish_telegram_delivery(id, DeliveryStatus::Skipped, None, reason)
             .await
     }
 
     async fn finish_telegram_delivery(
         &self,
         id: i64,
-        status: &str,
+        status: DeliveryStatus,
         next: Option<DateTime<Utc>>,
         error: &str,
     ) -> Result<()> {
@@ -210,7 +328,7 @@ impl Db {
              last_error = $4, lease_until = NULL, updated_at = $5 WHERE id = $1 AND status <> 'sent'"
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(next)
         .bind(error)
         .bind(now)
@@ -219,25 +337,6 @@ impl Db {
         .map(|r| r.rows_affected())
         })?;
         Ok(())
-    }
-
-    /// Lets an editor retry a failed or skipped job: it becomes due now with a fresh attempt
-    /// count. A sent job is never re-queued (that would post twice). Returns whether a job
-    /// was re-queued.
-    pub async fn retry_telegram_delivery(&self, id: i64) -> Result<bool> {
-        let now = now();
-        let changed = with_pool!(self, |pool| {
-            sqlx::query(
-            "UPDATE telegram_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, \
-             lease_until = NULL, updated_at = $2 WHERE id = $1 AND status IN ('failed', 'skipped')"
-        )
-        .bind(id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(changed > 0)
     }
 
     /// One job by id.
@@ -291,4 +390,38 @@ impl Db {
         .await)?;
         Ok(row.is_some())
     }
+}
+
+/// Job `id` inside `tx`, locked until the transaction ends on PostgreSQL, so a retry does
+/// not race a worker's claim.
+pub async fn delivery_for_update(tx: &mut Tx, id: i64) -> Result<Option<TelegramDelivery>> {
+    let lock = match tx.backend() {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!("SELECT {COLUMNS} FROM telegram_deliveries d WHERE d.id = $1{lock}");
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// Makes failed or skipped job `id` due now with a fresh attempt count; returns whether it
+/// was re-queued. The status condition is in the statement, so a job sent meanwhile is
+/// never queued again (that would post twice).
+pub async fn requeue(tx: &mut Tx, id: i64) -> Result<bool> {
+    let now = now();
+    let changed = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE telegram_deliveries SET status = $3, attempts = 0, next_attempt_at = $2, \
+         lease_until = NULL, updated_at = $2 WHERE id = $1 AND status IN ($4, $5)"
+    )
+    .bind(id)
+    .bind(now)
+    .bind(DeliveryStatus::Pending.as_str())
+    .bind(DeliveryStatus::Failed.as_str())
+    .bind(DeliveryStatus::Skipped.as_str())
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(changed > 0)
 }

@@ -477,8 +477,21 @@ both_backends!(category_rename_keeps_redirect, |t: TestDb| async move {
         .create_category(&category("دولي", None, 1))
         .await
         .unwrap();
-    let slug = db.rename_category_slug(id, "محلي").await.unwrap();
-    assert_eq!(slug, "محلي");
+    let newsroom = sahifa_newsroom::Newsroom::new(db.clone());
+    let reslug = |position: i64, name: &str, slug: &str| sahifa_newsroom::taxonomy::CategoryDraft {
+        name: name.to_string(),
+        slug: slug.to_string(),
+        position: position.to_string(),
+        ..Default::default()
+    };
+    newsroom
+        .update_category(
+            &sahifa_newsroom::Actor::System,
+            id,
+            &reslug(0, "الأخبار المحلية", "محلي"),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         db.category_by_slug("محلي").await.unwrap().map(|c| c.id),
         Some(id)
@@ -492,7 +505,16 @@ both_backends!(category_rename_keeps_redirect, |t: TestDb| async move {
         Some("محلي")
     );
     // Renaming onto a taken slug is a conflict and changes nothing.
-    assert_conflict(db.rename_category_slug(other, "محلي").await);
+    assert_invalid(
+        newsroom
+            .update_category(
+                &sahifa_newsroom::Actor::System,
+                other,
+                &reslug(1, "دولي", "محلي"),
+            )
+            .await,
+        "slug",
+    );
     assert_eq!(
         db.category_by_slug("دولي").await.unwrap().map(|c| c.id),
         Some(other)
@@ -1464,8 +1486,16 @@ both_backends!(every_write_bumps_the_epoch, |t: TestDb| async move {
     );
     bumps!(
         db,
-        "rename_category_slug",
-        db.rename_category_slug(cat, "news")
+        "update_category (new slug)",
+        sahifa_newsroom::Newsroom::new(db.clone()).update_category(
+            &sahifa_newsroom::Actor::System,
+            cat,
+            &sahifa_newsroom::taxonomy::CategoryDraft {
+                name: "أخبار".into(),
+                slug: "news".into(),
+                ..Default::default()
+            }
+        )
     );
     bumps!(db, "ensure_tag (new)", db.ensure_tag("جديد"));
     bumps!(db, "set_setting", db.set_setting("site.name", "صحيفة"));

@@ -1,7 +1,8 @@
 //! Telegram settings: stored in `site_settings` (keys `telegram.*`) by the admin page, each
 //! of the token, the channel and the API base overridable by the operator's environment.
 
-use sahifa_store::{Db, Result};
+use sahifa_store::settings::put;
+use sahifa_store::{Db, Result, Tx};
 
 use crate::client::DEFAULT_API_BASE;
 
@@ -229,27 +230,25 @@ pub struct SettingsUpdate {
     pub edit_updates: bool,
 }
 
-/// Writes an admin update.
-pub async fn save(db: &Db, update: &SettingsUpdate) -> Result<()> {
+/// Writes an already checked update inside `tx`; the newsroom's use case validates it,
+/// audits it and commits.
+pub async fn write(tx: &mut Tx, update: &SettingsUpdate) -> Result<()> {
     let flag = |b: bool| if b { "true" } else { "false" };
-    db.set_setting(keys::ENABLED, flag(update.enabled)).await?;
+    put(tx, keys::ENABLED, flag(update.enabled)).await?;
     if update.clear_token {
-        db.set_setting(keys::BOT_TOKEN, "").await?;
+        put(tx, keys::BOT_TOKEN, "").await?;
     } else if let Some(token) = update.bot_token.as_deref() {
-        db.set_setting(keys::BOT_TOKEN, token.trim()).await?;
+        put(tx, keys::BOT_TOKEN, token.trim()).await?;
     }
-    db.set_setting(keys::CHANNEL, &update.channel).await?;
-    db.set_setting(keys::TEMPLATE, update.template.trim())
-        .await?;
+    put(tx, keys::CHANNEL, &update.channel).await?;
+    put(tx, keys::TEMPLATE, update.template.trim()).await?;
     let ids: Vec<String> = update
         .excluded_categories
         .iter()
         .map(i64::to_string)
         .collect();
-    db.set_setting(keys::EXCLUDED_CATEGORIES, &ids.join(","))
-        .await?;
-    db.set_setting(keys::EDIT_UPDATES, flag(update.edit_updates))
-        .await
+    put(tx, keys::EXCLUDED_CATEGORIES, &ids.join(",")).await?;
+    put(tx, keys::EDIT_UPDATES, flag(update.edit_updates)).await
 }
 
 #[cfg(test)]

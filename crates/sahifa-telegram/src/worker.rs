@@ -17,7 +17,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sahifa_store::{ArticleStatus, Db, TelegramDelivery};
+use sahifa_store::{ArticleStatus, Db, DeliveryKind, DeliveryStatus, TelegramDelivery};
 use serde_json::Value;
 use tokio::sync::watch;
 
@@ -233,7 +233,7 @@ async fn attempt(
     if !settings.enabled {
         return Ok(Outcome::Skipped("channel posting is off".into()));
     }
-    if job.kind == "edit" && !settings.edit_updates {
+    if job.kind == DeliveryKind::Edit && !settings.edit_updates {
         return Ok(Outcome::Skipped("channel edits are off".into()));
     }
     if settings.bot_token.is_empty() || settings.channel.is_empty() {
@@ -289,7 +289,7 @@ async fn attempt(
         Err(err) => return Ok(Outcome::Failed(err)),
     };
     let token = settings.bot_token.as_str();
-    if job.kind == "edit" {
+    if job.kind == DeliveryKind::Edit {
         return edit(db, &api, token, job, &post).await;
     }
     if let Some(published) = article.summary.published_at
@@ -337,15 +337,17 @@ async fn edit(
         return Ok(Outcome::Skipped("superseded by a newer edit".into()));
     }
     let deliveries = db.telegram_deliveries_of(job.article_id).await?;
-    let Some(original) = deliveries.iter().find(|d| d.kind == "post") else {
+    let Some(original) = deliveries.iter().find(|d| d.kind == DeliveryKind::Post) else {
         return Ok(Outcome::Skipped("no channel post to edit".into()));
     };
     let (Some(chat), Some(message_id)) = (
         original.chat_id.as_deref(),
         original.message_id.filter(|m| *m > 0),
     ) else {
-        return Ok(match original.status.as_str() {
-            "pending" | "sending" => Outcome::Later("waiting for the channel post".into()),
+        return Ok(match original.status {
+            DeliveryStatus::Pending | DeliveryStatus::Sending => {
+                Outcome::Later("waiting for the channel post".into())
+            }
             _ => Outcome::Skipped("the article was never posted to the channel".into()),
         });
     };

@@ -93,6 +93,114 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The backend of this database.
+    pub fn backend(&self) -> Backend {
+        match self.db.backend() {
+            sahifa_store::Backend::Sqlite => Backend::Sqlite,
+            sahifa_store::Backend::Postgres => Backend::Postgres,
+        }
+    }
+
+    /// Runs statements (separated by `;` where the backend allows) on an independent
+    /// connection: for building states the application refuses to create, and for faults.
+    pub async fn exec(&self, sql: &str) {
+        match self.backend() {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("connect sqlite");
+                sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect postgres");
+                sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+            }
+        }
+    }
+
+    /// Runs a query returning one BIGINT (a `COUNT(*)`) on an independent connection.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = match self.backend() {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("connect sqlite");
+                let row = sqlx::query_as(sql).fetch_one(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+                row
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect postgres");
+                let row = sqlx::query_as(sql).fetch_one(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+                row
+            }
+        };
+        n
+    }
+
+    /// Makes every later INSERT into `table` fail inside the database, so a use case fails
+    /// between its statements (a fault injected where the code cannot see it coming).
+    pub async fn fail_inserts_into(&self, table: &str) {
+        match self.backend() {
+            Backend::Sqlite => {
+                self.exec(&format!(
+                    "CREATE TRIGGER injected_fault_{table} BEFORE INSERT ON {table} \
+                     BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+                ))
+                .await
+            }
+            Backend::Postgres => {
+                self.exec(&format!(
+                    "CREATE FUNCTION injected_fault_{table}() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$; \
+                     CREATE TRIGGER injected_fault_{table} BEFORE INSERT ON {table} \
+                     FOR EACH ROW EXECUTE FUNCTION injected_fault_{table}()"
+                ))
+                .await
+            }
+        }
+    }
+
+    /// PostgreSQL only: an INSERT into `table` kills the connection running it, as a crashed
+    /// server process or a dropped network link would, mid-transaction.
+    pub async fn drop_connection_on_insert_into(&self, table: &str) {
+        assert_eq!(self.backend(), Backend::Postgres, "PostgreSQL only");
+        self.exec(&format!(
+            "CREATE FUNCTION injected_drop_{table}() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$; \
+             CREATE TRIGGER injected_drop_{table} BEFORE INSERT ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION injected_drop_{table}()"
+        ))
+        .await
+    }
+
+    /// Removes the faults injected by [`TestDb::fail_inserts_into`] and
+    /// [`TestDb::drop_connection_on_insert_into`] on `table`.
+    pub async fn heal(&self, table: &str) {
+        match self.backend() {
+            Backend::Sqlite => {
+                self.exec(&format!("DROP TRIGGER IF EXISTS injected_fault_{table}"))
+                    .await
+            }
+            Backend::Postgres => {
+                self.exec(&format!(
+                    "DROP TRIGGER IF EXISTS injected_fault_{table} ON {table}; \
+                     DROP TRIGGER IF EXISTS injected_drop_{table} ON {table}"
+                ))
+                .await
+            }
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.pg_name.take() else {

@@ -4,6 +4,11 @@
 //! store crates can share one definition of how Arabic copy is normalised,
 //! slugged, dated, measured and sanitised.
 
+// Text, queries, uploads and forms decide indexes here, and a panic takes a request down:
+// look up with `get` and propagate errors instead of unwrapping.
+#![warn(clippy::indexing_slicing)]
+#![warn(clippy::unwrap_used)]
+
 pub mod arabic;
 pub mod dates;
 pub mod digits;

@@ -227,7 +227,9 @@ pub fn detect_source_credit(text: &str) -> Option<String> {
         if !agency_word(word) {
             continue;
         }
-        let cued = words[i.saturating_sub(3)..i]
+        let cued = words
+            .get(i.saturating_sub(3)..i)
+            .unwrap_or(&[])
             .iter()
             .any(|w| is_credit_cue(w));
         if !cued {
@@ -244,8 +246,8 @@ pub fn detect_source_credit(text: &str) -> Option<String> {
         if first_clean.is_empty() {
             continue;
         }
+        let first_folded = fold_for_matching(&first_clean);
         let mut name = vec![first_clean];
-        let first_folded = fold_for_matching(&name[0]);
         if GENERIC_AGENCY_HEADS.contains(&first_folded.as_str())
             && !first
                 .trim_start_matches(is_name_edge)

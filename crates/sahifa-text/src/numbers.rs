@@ -32,15 +32,17 @@ const TENS: [&str; 10] = [
 /// and the tens (21 = «واحد وعشرون»). `None` above 99.
 pub fn number_words(n: u32) -> Option<String> {
     let (tens, units) = ((n / 10) as usize, (n % 10) as usize);
+    // Above 99 `tens` has no word, so the lookup itself answers None.
+    let ten = *TENS.get(tens)?;
+    let unit = *UNITS.get(units)?;
     Some(match n {
-        0..=9 => UNITS[units].to_string(),
-        10 => TENS[1].to_string(),
+        0..=9 => unit.to_string(),
+        10 => ten.to_string(),
         11 => "أحد عشر".to_string(),
         12 => "اثنا عشر".to_string(),
-        13..=19 => format!("{} عشر", UNITS[units]),
-        20..=99 if units == 0 => TENS[tens].to_string(),
-        20..=99 => format!("{} و{}", UNITS[units], TENS[tens]),
-        _ => return None,
+        13..=19 => format!("{unit} عشر"),
+        20..=99 if units == 0 => ten.to_string(),
+        _ => format!("{unit} و{ten}"),
     })
 }
 

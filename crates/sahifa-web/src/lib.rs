@@ -1,32 +1,24 @@
-//! Sahifa's web server: public pages, the JSON content API, static files and health.
+//! Sahifa's web server, assembled: [`router`] mounts the public site (`sahifa-site`) and
+//! the newsroom admin (`sahifa-admin`) over the shared HTTP foundation (`sahifa-http`:
+//! state, page cache, errors, theme, locale, sessions), and this crate runs the background
+//! tasks every server process needs (epoch sync, scheduled publishing).
 //!
-//! Layout: [`router`] assembles the routes each module owns; [`state::AppState`] is what
-//! handlers share; pages render through the theme ([`theme`]) with words from the locale
-//! catalogue ([`i18n`]) and are kept ready in every encoding in the page cache ([`cache`]).
+//! The parts never import each other sideways: the site and the admin both build on the
+//! foundation, the admin also uses the site's page layout, and only this crate sees all.
 
-pub mod admin;
-pub mod admin_api;
-pub mod admin_telegram;
-pub mod api;
-pub mod auth;
-pub mod cache;
-pub mod comments;
-pub mod distribution;
-pub mod encoded;
-pub mod error;
-pub mod feeds;
-pub mod files;
-pub mod headers;
-pub mod i18n;
-pub mod media;
-pub mod pages;
-pub mod search_api;
-pub mod seo;
-pub mod sitemaps;
-pub mod state;
-pub mod theme;
-pub mod urls;
-pub mod view;
+// Server code propagates errors; a panic on input-derived data takes a request down.
+#![warn(clippy::unwrap_used)]
+
+// The parts, re-exported under the names the binary and the tests have always used.
+pub use sahifa_admin as admin;
+pub use sahifa_admin::api as admin_api;
+pub use sahifa_admin::telegram as admin_telegram;
+pub use sahifa_http::{
+    auth, cache, encoded, error, headers, i18n, media, responses, serving, state, theme, urls,
+};
+pub use sahifa_site::{
+    api, comments, distribution, feeds, files, pages, search_api, seo, sitemaps, view,
+};
 
 use std::sync::Arc;
 use std::time::Duration;

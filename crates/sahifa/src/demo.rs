@@ -12,10 +12,9 @@ use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
+use sahifa_newsroom::taxonomy::{AuthorDraft, CategoryDraft};
 use sahifa_newsroom::{Actor, Newsroom};
-use sahifa_store::{
-    ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db, Image, SiteSettings,
-};
+use sahifa_store::{ArticleInput, ArticleStatus, Db, Image, SiteSettings};
 
 const DEMO_JSON: &str = include_str!("../demo/demo.json");
 const SEED_ARTICLE: &str = include_str!("../demo/seed-article.txt");
@@ -137,24 +136,37 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
     let demo: Demo = serde_json::from_str(DEMO_JSON).context("demo.json is malformed")?;
     copy_media(data_dir)?;
 
-    db.save_site_settings(&SiteSettings {
-        name: demo.site.name.clone(),
-        tagline: demo.site.tagline,
-        locale: demo.site.locale,
-        time_zone: demo.site.time_zone,
-        digit_style: demo.site.digit_style,
-        telegram_channel: demo.site.telegram_channel,
-    })
-    .await?;
+    let newsroom = Newsroom::new(db.clone());
+    // The settings use case takes the channel as typed in the form, `@name`.
+    let channel = match demo.site.telegram_channel.as_str() {
+        "" => String::new(),
+        name => format!("@{}", name.trim_start_matches('@')),
+    };
+    newsroom
+        .save_site_settings(
+            &Actor::System,
+            &SiteSettings {
+                name: demo.site.name.clone(),
+                tagline: demo.site.tagline,
+                locale: demo.site.locale,
+                time_zone: demo.site.time_zone,
+                digit_style: demo.site.digit_style,
+                telegram_channel: channel,
+            },
+        )
+        .await?;
 
     let mut authors = HashMap::new();
     for a in &demo.authors {
-        let id = db
-            .create_author(&AuthorInput {
-                slug: Some(a.slug.clone()),
-                name: a.name.clone(),
-                bio: a.bio.clone(),
-            })
+        let id = newsroom
+            .create_author(
+                &Actor::System,
+                &AuthorDraft {
+                    slug: a.slug.clone(),
+                    name: a.name.clone(),
+                    bio: a.bio.clone(),
+                },
+            )
             .await?;
         authors.insert(a.slug.clone(), id);
     }
@@ -177,14 +189,17 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
                 },
             };
             position += 1;
-            let id = db
-                .create_category(&CategoryInput {
-                    slug: Some(c.slug.clone()),
-                    name: c.name.clone(),
-                    description: c.description.clone(),
-                    parent_id,
-                    position,
-                })
+            let id = newsroom
+                .create_category(
+                    &Actor::System,
+                    &CategoryDraft {
+                        slug: c.slug.clone(),
+                        name: c.name.clone(),
+                        description: c.description.clone(),
+                        parent_id,
+                        position: position.to_string(),
+                    },
+                )
                 .await?;
             categories.insert(c.slug.clone(), id);
         }
@@ -201,7 +216,6 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
 
     let seed = parse_seed_article(SEED_ARTICLE)?;
     let model = &demo.model_article;
-    let newsroom = Newsroom::new(db.clone());
     create_article(
         &newsroom,
         &ArticleInput {
@@ -256,7 +270,7 @@ async fn create_article(newsroom: &Newsroom, input: &ArticleInput) -> anyhow::Re
 /// Creates the demo site's administrator with a random password; returns the login.
 pub async fn create_demo_admin(db: &Db) -> anyhow::Result<(String, String)> {
     let email = "admin@sahifa.example".to_string();
-    let password: String = sahifa_web::auth::tokens::random_token()
+    let password: String = sahifa_newsroom::tokens::random_token()
         .chars()
         .take(16)
         .collect();

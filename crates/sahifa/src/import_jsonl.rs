@@ -29,7 +29,7 @@ use serde::Deserialize;
 use sahifa_newsroom::{Actor, Newsroom};
 use sahifa_store::{ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db};
 
-use crate::cli::{Global, open_database};
+use crate::global::{Global, open_database};
 
 /// Options of `sahifa import-jsonl`.
 #[derive(Debug, Args, Clone)]

@@ -1,5 +1,8 @@
 //! `sahifa`: the one binary. Subcommands share `--data-dir` and `--database-url`.
 
+// Server code propagates errors; a panic on input-derived data takes a request down.
+#![warn(clippy::unwrap_used)]
+
 use clap::Parser;
 use sahifa::cli;
 

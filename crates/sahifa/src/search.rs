@@ -8,7 +8,7 @@ use anyhow::Context;
 use sahifa_search::{IndexOptions, OpenOutcome};
 use sahifa_store::Db;
 
-use crate::cli::{Global, open_database};
+use crate::global::{Global, open_database};
 
 /// Opens `<data-dir>/search-index`, brings it in line with the database, attaches it to
 /// `state` and starts the follower that applies every later article write within a

@@ -2,9 +2,72 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
-use crate::cli::{Global, ServeArgs, open_database, parse_addr};
+use anyhow::Context;
+use clap::Args;
+
+use crate::global::{Global, open_database};
+
+/// Options of `sahifa serve`.
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SAHIFA_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// On an empty database, load the demo site (a second start adds nothing).
+    #[arg(long, env = "SAHIFA_DEMO")]
+    pub demo: bool,
+    /// Folder whose templates/ and static/ files override the embedded default theme.
+    #[arg(long, env = "SAHIFA_THEME_DIR")]
+    pub theme_dir: Option<PathBuf>,
+    /// Public origin readers use (for share links and canonical URLs), e.g.
+    /// `https://news.example`; default: `http://ADDR`.
+    #[arg(long, env = "SAHIFA_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Telegram worker timing.
+    #[command(flatten)]
+    pub telegram: TelegramTuning,
+}
+
+/// Timing of the Telegram delivery worker. The defaults suit production; tests shorten
+/// them so retries and lease expiry take seconds. (The bot token, channel and API base
+/// are read by the worker itself from `SAHIFA_TELEGRAM_*`, see README.)
+#[derive(Debug, Args, Clone)]
+pub struct TelegramTuning {
+    /// How often the worker looks for due deliveries, in milliseconds.
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_POLL_MS",
+        default_value_t = 2000,
+        hide = true
+    )]
+    pub telegram_poll_ms: u64,
+    /// First retry delay in milliseconds (doubles per failed attempt).
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_RETRY_BASE_MS",
+        default_value_t = 5000,
+        hide = true
+    )]
+    pub telegram_retry_base_ms: u64,
+    /// How long a claimed delivery stays with its worker, in seconds.
+    #[arg(
+        long,
+        env = "SAHIFA_TELEGRAM_LEASE_SECS",
+        default_value_t = 120,
+        hide = true
+    )]
+    pub telegram_lease_secs: u64,
+}
+
+/// Parses `--addr`.
+pub fn parse_addr(addr: &str) -> anyhow::Result<SocketAddr> {
+    addr.parse().with_context(|| {
+        format!("invalid --addr {addr:?}: expected HOST:PORT such as 127.0.0.1:8080")
+    })
+}
 
 /// Opens the database, loads the demo when asked, and serves until SIGTERM or Ctrl-C.
 pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {

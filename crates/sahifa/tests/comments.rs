@@ -59,10 +59,10 @@ async fn post(app: &common::TestApp, path: &str, fields: &[(&str, &str)]) -> req
 
 /// The stored status of the newest comment with this body, if any.
 async fn stored(app: &common::TestApp, body: &str) -> Option<String> {
-    for status in sahifa_store::COMMENT_STATUSES {
+    for status in sahifa_store::CommentStatus::ALL {
         let (rows, _) = app.db.admin_comments(status, 500, 0).await.expect("rows");
         if let Some(c) = rows.iter().find(|c| c.body == body) {
-            return Some(c.status.clone());
+            return Some(c.status.as_str().to_string());
         }
     }
     None
@@ -234,12 +234,16 @@ app_test!(
             .expect("setting");
         let (pending, _) = app
             .db
-            .admin_comments("pending", 100, 0)
+            .admin_comments(sahifa_store::CommentStatus::Pending, 100, 0)
             .await
             .expect("rows");
         let first = id_of(&pending, "أول تعليق لي");
-        app.db
-            .set_comments_status(&[first], "approved")
+        sahifa_newsroom::Newsroom::new(app.db.clone())
+            .moderate_comments(
+                &sahifa_newsroom::Actor::System,
+                &[first],
+                sahifa_newsroom::comments::Moderation::Approve,
+            )
             .await
             .expect("approve");
         let email = "reader3@example.com";
@@ -324,7 +328,7 @@ app_test!(
         assert_eq!(r.status().as_u16(), 429, "same address within 15 s");
         let (approved, _) = app
             .db
-            .admin_comments("approved", 500, 0)
+            .admin_comments(sahifa_store::CommentStatus::Approved, 500, 0)
             .await
             .expect("rows");
         let first = approved
@@ -393,7 +397,12 @@ app_test!(
 
         // Closed article: 403, nothing stored; reopened: accepted again.
         baseline(&app).await;
-        app.db.set_comments_closed(id, true).await.expect("close");
+        let newsroom = sahifa_newsroom::Newsroom::new(app.db.clone());
+        let system = sahifa_newsroom::Actor::System;
+        newsroom
+            .set_comments_open(&system, id, false)
+            .await
+            .expect("close");
         let r = post(
             &app,
             &path,
@@ -407,7 +416,10 @@ app_test!(
         assert_eq!(r.status().as_u16(), 403, "closed");
         assert_eq!(stored(&app, "هل ما زال مفتوحاً؟").await, None);
         assert!(app.page(&path, 200).await.contains("التعليقات مغلقة"));
-        app.db.set_comments_closed(id, false).await.expect("open");
+        newsroom
+            .set_comments_open(&system, id, true)
+            .await
+            .expect("open");
 
         // Closed after N days (the demo article is older than a day? use a 0-day window the
         // other way: a huge window keeps it open).
@@ -754,7 +766,7 @@ app_test!(
         }
         let (approved, _) = app
             .db
-            .admin_comments("approved", 100, 0)
+            .admin_comments(sahifa_store::CommentStatus::Approved, 100, 0)
             .await
             .expect("rows");
         let staff = approved
@@ -777,7 +789,7 @@ app_test!(
 
         let (pending, _) = app
             .db
-            .admin_comments("pending", 100, 0)
+            .admin_comments(sahifa_store::CommentStatus::Pending, 100, 0)
             .await
             .expect("rows");
         let id = pending
@@ -991,7 +1003,7 @@ app_test!(
             .await;
         let (approved, _) = app
             .db
-            .admin_comments("approved", 100, 0)
+            .admin_comments(sahifa_store::CommentStatus::Approved, 100, 0)
             .await
             .expect("rows");
         assert!(approved.iter().all(|c| c.ip.is_none()), "IPs erased");

@@ -364,28 +364,30 @@ app_test!(
             .expect("user")
             .expect("exists")
             .0;
-        app.db.set_password_hash(user.id, "x").await.expect("set");
+        sahifa_newsroom::Newsroom::new(app.db.clone())
+            .set_password(
+                &sahifa_newsroom::Actor::System,
+                user.id,
+                "another long password",
+            )
+            .await
+            .expect("set");
         assert_eq!(third.get("/admin").await.status().as_u16(), 303);
-        // A disabled account's sessions stop working.
-        let admin = login(&app, "admin@example.com", PASSWORD).await;
-        let admin_user = app
+        // A disabled account's sessions stop working (not the administrator's: the last
+        // one is never disabled).
+        let author = login(&app, "author@example.com", PASSWORD).await;
+        let author_user = app
             .db
-            .user_for_login("admin@example.com")
+            .user_for_login("author@example.com")
             .await
             .expect("user")
             .expect("exists")
             .0;
-        app.db
-            .update_user(
-                admin_user.id,
-                &admin_user.name,
-                admin_user.role,
-                None,
-                false,
-            )
+        sahifa_newsroom::Newsroom::new(app.db.clone())
+            .set_user_active(&sahifa_newsroom::Actor::System, author_user.id, false)
             .await
             .expect("disable");
-        assert_eq!(admin.get("/admin").await.status().as_u16(), 303);
+        assert_eq!(author.get("/admin").await.status().as_u16(), 303);
     }
 );
 
@@ -811,12 +813,10 @@ app_test!(
         .expect("get");
         assert_eq!(r.status().as_u16(), 401);
         let tokens = app.db.api_tokens(Some(author.id)).await.expect("tokens");
-        assert!(
-            app.db
-                .revoke_api_token(tokens[0].id, Some(author.id))
-                .await
-                .expect("revoke")
-        );
+        sahifa_newsroom::Newsroom::new(app.db.clone())
+            .revoke_token(&sahifa_newsroom::Actor::User(author.clone()), tokens[0].id)
+            .await
+            .expect("revoke");
         let r = as_author(
             reqwest::Method::DELETE,
             &format!("/api/v1/admin/articles/{id}"),

@@ -255,19 +255,23 @@ both_backends!(permanent_error_fails_with_reason, |t: TestDb| async move {
     // The admin list shows it; an editor's retry sends it once.
     let listed = t.db.telegram_deliveries(10, 0).await.expect("list");
     assert_eq!(listed[0].title.as_deref(), Some("خبر لقناة خاطئة"));
-    assert!(
-        t.db.retry_telegram_delivery(failed.id)
-            .await
-            .expect("retry")
-    );
+    let newsroom = sahifa_newsroom::Newsroom::new(t.db.clone());
+    let retry = |id| {
+        let newsroom = newsroom.clone();
+        async move {
+            newsroom
+                .retry_delivery(&sahifa_newsroom::Actor::System, id)
+                .await
+        }
+    };
+    use sahifa_newsroom::telegram::Retry;
+    assert_eq!(retry(failed.id).await.expect("retry"), Retry::Requeued);
     wait_status(&t.db, id, "sent").await;
     assert_eq!(fake.posts().len(), 1);
     // A sent job can never be re-queued.
-    assert!(
-        !t.db
-            .retry_telegram_delivery(failed.id)
-            .await
-            .expect("retry sent")
+    assert_eq!(
+        retry(failed.id).await.expect("retry sent"),
+        Retry::NotNeeded
     );
     stop(worker).await;
 });

@@ -1,0 +1,520 @@
+//! The article list and the editor.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde_json::{Value, json};
+
+use sahifa_newsroom::Actor;
+use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind, Saved};
+use sahifa_store::{AdminArticleFilter, AdminArticleRow, Article, ArticleStatus, ListedStatus};
+
+use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
+use sahifa_http::auth::permissions::{can, can_edit_article};
+use sahifa_http::auth::{Capability, CurrentUser};
+use sahifa_http::error::AppError;
+use sahifa_http::responses::see_other;
+use sahifa_http::state::{AppState, SiteView};
+use sahifa_http::urls;
+use sahifa_site::view;
+
+const PER_PAGE: i64 = 20;
+
+/// A list row as the admin templates print it.
+pub fn row_view(site: &SiteView, r: &AdminArticleRow) -> Value {
+    json!({
+        "id": r.id,
+        "title": r.title,
+        "status": ListedStatus::of(r.status, r.review_requested),
+        "edit_url": format!("/admin/articles/{}", r.id),
+        "public_url": (r.status == ArticleStatus::Published).then(|| urls::article(&r.slug)),
+        "owner": r.owner_name,
+        "author": r.author_name,
+        "category": r.category_name,
+        "updated": view::display_date(site, &r.updated_at),
+        "published": r.published_at.map(|p| view::display_date(site, &p)),
+    })
+}
+
+/// `GET /admin/articles?status=&category=&author=&q=&page=`.
+pub async fn list_articles(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let site = state.site().await?;
+    let page = sahifa_site::pages::page_number(&query)?;
+    let id = |name: &str| {
+        query
+            .get(name)
+            .and_then(|v| sahifa_text::digits::to_ascii_digits(v).parse::<i64>().ok())
+    };
+    let mine_only = !can(&current.user, Capability::EditOthersArticles);
+    let filter = AdminArticleFilter {
+        status: query.get("status").and_then(|s| ListedStatus::parse(s)),
+        category_id: id("category"),
+        author_id: id("author"),
+        owner_id: if mine_only {
+            Some(current.user.id)
+        } else {
+            None
+        },
+        title_contains: query.get("q").cloned(),
+    };
+    let (rows, total) = state
+        .db()
+        .admin_articles(&filter, PER_PAGE, (page - 1) * PER_PAGE)
+        .await?;
+    let total_pages = view::page_count(total, PER_PAGE);
+    let mut base_query: Vec<String> = Vec::new();
+    for key in ["status", "category", "author", "q"] {
+        if let Some(v) = query.get(key).filter(|v| !v.is_empty()) {
+            base_query.push(format!("{key}={}", urls::query_value(v)));
+        }
+    }
+    let base = if base_query.is_empty() {
+        "/admin/articles".to_string()
+    } else {
+        format!("/admin/articles?{}", base_query.join("&"))
+    };
+    let pagination = view::pagination(&base, page, total_pages);
+    let ctx = json!({
+        "rows": rows.iter().map(|r| row_view(&site, r)).collect::<Vec<_>>(),
+        "total": total,
+        "pagination": pagination,
+        "filter": {
+            "status": filter.status,
+            "category": filter.category_id,
+            "author": filter.author_id,
+            "q": query.get("q"),
+        },
+        "categories": state.db().categories().await?,
+        "authors": state.db().authors().await?,
+        "notice": notice(&query),
+    });
+    render(
+        &state,
+        Some(&current),
+        "admin/articles.html",
+        "admin-articles-title",
+        ctx,
+    )
+    .await
+}
+
+/// What the editor form holds, typed or loaded.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub(crate) struct EditorValues {
+    title: String,
+    lead: String,
+    body: String,
+    dateline: String,
+    source: String,
+    slug: String,
+    category_id: Option<i64>,
+    author_id: Option<i64>,
+    tags: String,
+    status: String,
+    publish_date: String,
+    publish_time: String,
+    media_id: Option<i64>,
+    /// The newest revision when the editor was opened (an edit made meanwhile is refused).
+    base_revision: Option<i64>,
+}
+
+impl EditorValues {
+    fn from_form(form: &FormFields) -> EditorValues {
+        EditorValues {
+            title: form.text("title"),
+            lead: form.text("lead"),
+            body: form.raw("body"),
+            dateline: form.text("dateline"),
+            source: form.text("source"),
+            slug: form.text("slug"),
+            category_id: form.id("category_id"),
+            author_id: form.id("author_id"),
+            tags: form.text("tags"),
+            status: form.text("status"),
+            publish_date: sahifa_text::digits::to_ascii_digits(&form.text("publish_date")),
+            publish_time: sahifa_text::digits::to_ascii_digits(&form.text("publish_time")),
+            media_id: form.id("media_id"),
+            base_revision: form.id("base_revision"),
+        }
+    }
+
+    fn from_article(
+        site: &SiteView,
+        a: &Article,
+        media_id: Option<i64>,
+        base_revision: Option<i64>,
+    ) -> EditorValues {
+        let local = a.summary.published_at.map(|p| p.with_timezone(&site.tz));
+        EditorValues {
+            title: a.summary.title.clone(),
+            lead: a.summary.lead.clone(),
+            body: a.body_md.clone(),
+            dateline: a.dateline.clone().unwrap_or_default(),
+            source: a.source.clone().unwrap_or_default(),
+            slug: a.summary.slug.clone(),
+            category_id: a.summary.category.as_ref().map(|c| c.id),
+            author_id: a.summary.author.as_ref().map(|c| c.id),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("، "),
+            status: a.summary.status.as_str().to_string(),
+            publish_date: local
+                .map(|l| l.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            publish_time: local
+                .map(|l| l.format("%H:%M").to_string())
+                .unwrap_or_default(),
+            media_id,
+            base_revision,
+        }
+    }
+}
+
+impl EditorValues {
+    /// The use case's draft: the typed values, the time read in the site's zone.
+    fn draft(&self, site: &SiteView, status: ArticleStatus, submit: bool) -> ArticleDraft {
+        ArticleDraft {
+            title: self.title.clone(),
+            lead: self.lead.clone(),
+            body_md: self.body.clone(),
+            dateline: self.dateline.clone(),
+            source: self.source.clone(),
+            slug: self.slug.clone(),
+            category_id: self.category_id,
+            author_id: self.author_id,
+            tags: self
+                .tags
+                .split([',', '،'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            status,
+            publish_at: match parse_local(site, &self.publish_date, &self.publish_time) {
+                Ok(None) => PublishTime::NotGiven,
+                Ok(Some(at)) => PublishTime::At(at),
+                Err(()) => PublishTime::Unreadable,
+            },
+            image: self
+                .media_id
+                .map_or(FeaturedImage::None, FeaturedImage::Media),
+            submit_for_review: submit,
+            base_revision: self.base_revision,
+        }
+    }
+}
+
+/// A date and time typed in the site's time zone, as UTC. Both empty means "none".
+fn parse_local(site: &SiteView, date: &str, time: &str) -> Result<Option<DateTime<Utc>>, ()> {
+    if date.is_empty() && time.is_empty() {
+        return Ok(None);
+    }
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| ())?;
+    let time = if time.is_empty() {
+        NaiveTime::MIN
+    } else {
+        NaiveTime::parse_from_str(time, "%H:%M").map_err(|_| ())?
+    };
+    // A time skipped by a daylight-saving jump does not exist; an ambiguous one takes the
+    // earlier instant.
+    site.tz
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or(())
+}
+
+fn wanted_status(form: &FormFields) -> ArticleStatus {
+    match form.text("status").as_str() {
+        "published" => ArticleStatus::Published,
+        "scheduled" => ArticleStatus::Scheduled,
+        _ => ArticleStatus::Draft,
+    }
+}
+
+struct EditorPage<'a> {
+    article_id: Option<i64>,
+    values: &'a EditorValues,
+    errors: &'a [(&'static str, &'static str)],
+    preview: Option<String>,
+    public_url: Option<String>,
+    pending_review: bool,
+    status: StatusCode,
+    notice: Option<&'static str>,
+}
+
+async fn editor(
+    state: &AppState,
+    current: &CurrentUser,
+    page: EditorPage<'_>,
+) -> Result<Response, AppError> {
+    let user = &current.user;
+    let mut statuses = vec!["draft"];
+    if can(user, Capability::PublishOwn) {
+        statuses.extend(["scheduled", "published"]);
+    }
+    let (media, _) = if can(user, Capability::UploadMedia) {
+        state.db().media_list(60, 0).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let errors: HashMap<&str, &str> = page.errors.iter().copied().collect();
+    let ctx = json!({
+        "article_id": page.article_id,
+        "action": page.article_id.map(|id| format!("/admin/articles/{id}")).unwrap_or_else(|| "/admin/articles/new".into()),
+        "v": page.values,
+        "errors": errors,
+        "preview_html": page.preview,
+        "public_url": page.public_url,
+        "pending_review": page.pending_review,
+        "statuses": statuses,
+        "can_submit_review": !can(user, Capability::PublishOwn),
+        "categories": state.db().categories().await?,
+        "authors": state.db().authors().await?,
+        "media": media.iter().map(|m| json!({"id": m.id, "label": if m.alt.is_empty() { m.original_name.clone() } else { m.alt.clone() }, "thumb": sahifa_http::media::thumb_url(m)})).collect::<Vec<_>>(),
+        "notice": page.notice,
+    });
+    let title = if page.article_id.is_some() {
+        "admin-edit-article-title"
+    } else {
+        "admin-new-article-title"
+    };
+    render_with_status(
+        page.status,
+        state,
+        Some(current),
+        "admin/editor.html",
+        title,
+        ctx,
+    )
+    .await
+}
+
+/// `GET /admin/articles/new`.
+pub async fn new_article(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Response, AppError> {
+    require(&current, Capability::WriteArticles)?;
+    let values = EditorValues {
+        status: "draft".into(),
+        author_id: current.user.author_id,
+        ..Default::default()
+    };
+    editor(
+        &state,
+        &current,
+        EditorPage {
+            article_id: None,
+            values: &values,
+            errors: &[],
+            preview: None,
+            public_url: None,
+            pending_review: false,
+            status: StatusCode::OK,
+            notice: None,
+        },
+    )
+    .await
+}
+
+/// `GET /admin/articles/{id}`.
+pub async fn edit_article(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (article, owner, pending) = load_editable(&state, &current, id).await?;
+    let site = state.site().await?;
+    let media_id = state.db().article_media_id(id).await?;
+    let base_revision = state.db().revisions(id).await?.first().map(|r| r.id);
+    let values = EditorValues::from_article(&site, &article, media_id, base_revision);
+    let public_url = (article.summary.status == ArticleStatus::Published)
+        .then(|| urls::article(&article.summary.slug));
+    let _ = owner;
+    editor(
+        &state,
+        &current,
+        EditorPage {
+            article_id: Some(id),
+            values: &values,
+            errors: &[],
+            preview: None,
+            public_url,
+            pending_review: pending,
+            status: StatusCode::OK,
+            notice: notice(&query),
+        },
+    )
+    .await
+}
+
+/// Loads an article the user may edit: 404 when missing, 403 when not theirs to edit.
+pub(crate) async fn load_editable(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<(Article, Option<i64>, bool), AppError> {
+    let article = state
+        .db()
+        .article_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (owner, pending) = state
+        .db()
+        .article_admin_flags(id)
+        .await?
+        .unwrap_or((None, false));
+    if !can_edit_article(&current.user, owner, article.summary.status) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((article, owner, pending))
+}
+
+/// `POST /admin/articles/new`.
+pub async fn create_article(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::WriteArticles)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    save(&state, &current, None, &form).await
+}
+
+/// `POST /admin/articles/{id}`.
+pub async fn save_article(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    load_editable(&state, &current, id).await?;
+    save(&state, &current, Some(id), &form).await
+}
+
+/// Saves the editor form (or shows the preview / the form again with errors).
+async fn save(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Option<i64>,
+    form: &FormFields,
+) -> Result<Response, AppError> {
+    let values = EditorValues::from_form(form);
+    let action = form.text("action");
+    fn page<'a>(
+        id: Option<i64>,
+        values: &'a EditorValues,
+        errors: &'a [(&'static str, &'static str)],
+        preview: Option<String>,
+        status: StatusCode,
+    ) -> EditorPage<'a> {
+        EditorPage {
+            article_id: id,
+            values,
+            errors,
+            preview,
+            public_url: None,
+            pending_review: false,
+            status,
+            notice: None,
+        }
+    }
+    if action == "preview" {
+        let html = sahifa_text::markdown::render_markdown(&values.body);
+        return editor(
+            state,
+            current,
+            page(id, &values, &[], Some(html), StatusCode::OK),
+        )
+        .await;
+    }
+    let submit_review = action == "submit";
+    let status = if submit_review {
+        ArticleStatus::Draft
+    } else {
+        wanted_status(form)
+    };
+    let actor = Actor::User(current.user.clone());
+    match apply_save(state, &actor, id, &values, status, submit_review).await {
+        Err(AppError::Invalid(fields)) => {
+            let errors: Vec<_> = fields.iter().map(|f| (f.field, f.key)).collect();
+            editor(
+                state,
+                current,
+                page(id, &values, &errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+            )
+            .await
+        }
+        Err(other) => Err(other),
+        Ok(saved) => Ok(see_other(&format!(
+            "/admin/articles/{}?msg={}",
+            saved.id,
+            save_message(saved.kind)
+        ))),
+    }
+}
+
+/// Saves `values` for `actor` through the use case (the editor form and the admin API
+/// alike); a refused input comes back as `AppError::Invalid` with its fields.
+pub(crate) async fn apply_save(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i64>,
+    values: &EditorValues,
+    status: ArticleStatus,
+    submit_review: bool,
+) -> Result<Saved, AppError> {
+    let site = state.site().await?;
+    let draft = values.draft(&site, status, submit_review);
+    Ok(state.newsroom().save_article(actor, id, &draft).await?)
+}
+
+/// The notice a save's outcome shows.
+pub(crate) fn save_message(kind: SaveKind) -> &'static str {
+    match kind {
+        SaveKind::Submitted => "submitted",
+        SaveKind::Published => "published",
+        SaveKind::Saved | SaveKind::Scheduled | SaveKind::Unpublished => "saved",
+    }
+}
+
+/// `POST /admin/articles/{id}/delete`.
+pub async fn delete_article(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let headers = request.headers().clone();
+    form_with_csrf(&state, &current, &headers, request).await?;
+    state
+        .newsroom()
+        .delete_article(&Actor::User(current.user.clone()), id)
+        .await?;
+    Ok(see_other("/admin/articles?msg=deleted"))
+}
+
+/// Editor values from the JSON admin API's fields (same validation as the form).
+pub(crate) fn values_from_fields(fields: &FormFields) -> EditorValues {
+    EditorValues::from_form(fields)
+}
+
+/// The status a form or API request asks for.
+pub(crate) fn status_from_fields(fields: &FormFields) -> ArticleStatus {
+    wanted_status(fields)
+}

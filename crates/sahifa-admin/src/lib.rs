@@ -1,0 +1,353 @@
+//! The newsroom admin at `/admin`: server-rendered, Arabic, usable without JavaScript, and
+//! the admin JSON API at `/api/v1/admin` ([`api`]).
+//!
+//! Every handler takes a [`CurrentUser`] (which redirects anonymous visitors to the login
+//! page) and checks the permission matrix itself; every POST goes through [`form_with_csrf`]
+//! (token + Origin). Templates live in `themes/default/templates/admin/`.
+
+// Server code propagates errors; a panic on input-derived data takes a request down.
+#![warn(clippy::unwrap_used)]
+
+pub mod api;
+pub mod articles;
+pub mod audit;
+pub mod comments;
+pub mod dashboard;
+pub mod login;
+pub mod media;
+pub mod revisions;
+pub mod settings;
+pub mod taxonomy;
+pub mod telegram;
+pub mod tokens;
+pub mod users;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::FromRequest;
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use sahifa_http::auth::permissions::can;
+use sahifa_http::auth::{Capability, CurrentUser, csrf};
+use sahifa_http::error::AppError;
+use sahifa_http::state::AppState;
+
+/// The admin's routes, mounted at `/admin`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show_dashboard))
+        .route("/login", get(login::show_login).post(login::submit_login))
+        .route("/logout", post(login::logout))
+        .route("/profile", get(login::show_profile))
+        .route("/profile/logout-others", post(login::logout_others))
+        .route("/articles", get(articles::list_articles))
+        .route(
+            "/articles/new",
+            get(articles::new_article).post(articles::create_article),
+        )
+        .route(
+            "/articles/{id}",
+            get(articles::edit_article).post(articles::save_article),
+        )
+        .route("/articles/{id}/delete", post(articles::delete_article))
+        .route(
+            "/articles/{id}/comments-open",
+            post(comments::set_article_open),
+        )
+        .route("/comments", get(comments::list_comments))
+        .route("/comments/bulk", post(comments::bulk))
+        .route(
+            "/comments/settings",
+            get(comments::show_settings).post(comments::save_settings),
+        )
+        .route("/comments/privacy", post(comments::privacy))
+        .route(
+            "/comments/{id}",
+            get(comments::edit_comment).post(comments::save_comment),
+        )
+        .route("/comments/{id}/reply", post(comments::reply))
+        .route("/comments/{id}/block", post(comments::block))
+        .route("/articles/{id}/revisions", get(revisions::list_revisions))
+        .route("/articles/{id}/revisions/diff", get(revisions::show_diff))
+        .route(
+            "/articles/{id}/revisions/{rev}/restore",
+            post(revisions::restore_revision),
+        )
+        .route(
+            "/categories",
+            get(taxonomy::list_categories).post(taxonomy::create_category),
+        )
+        .route(
+            "/categories/{id}",
+            get(taxonomy::edit_category).post(taxonomy::save_category),
+        )
+        .route("/categories/{id}/delete", post(taxonomy::delete_category))
+        .route("/tags", get(taxonomy::list_tags))
+        .route("/tags/{id}", post(taxonomy::rename_tag))
+        .route("/tags/{id}/delete", post(taxonomy::delete_tag))
+        .route("/users", get(users::list_users))
+        .route("/users/new", get(users::new_user).post(users::create_user))
+        .route("/users/{id}", get(users::edit_user).post(users::save_user))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/delete", post(users::delete_user))
+        .route(
+            "/settings",
+            get(settings::show_settings).post(settings::save_settings),
+        )
+        .route(
+            "/tokens",
+            get(tokens::list_tokens).post(tokens::create_token),
+        )
+        .route("/tokens/{id}/revoke", post(tokens::revoke_token))
+        .route("/audit", get(audit::list_audit))
+        .route(
+            "/media",
+            get(media::list_media)
+                .post(media::upload_media)
+                .layer(axum::extract::DefaultBodyLimit::max(media::MAX_UPLOAD_BODY)),
+        )
+        .route("/media/{id}", post(media::save_media))
+        .route("/media/{id}/delete", post(media::delete_media))
+}
+
+/// A form body as name → value pairs (repeated names keep their last value).
+pub struct FormFields(pub HashMap<String, String>);
+
+impl FormFields {
+    /// A trimmed field, empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A field kept exactly as typed (Markdown bodies keep their line breaks).
+    pub fn raw(&self, name: &str) -> String {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+
+    /// A field parsed as a positive id.
+    pub fn id(&self, name: &str) -> Option<i64> {
+        sahifa_text::digits::to_ascii_digits(&self.text(name))
+            .parse()
+            .ok()
+            .filter(|n: &i64| *n > 0)
+    }
+}
+
+/// Reads an urlencoded form and checks its CSRF token against the session's.
+pub async fn form_with_csrf(
+    state: &AppState,
+    current: &CurrentUser,
+    headers: &HeaderMap,
+    request: axum::extract::Request,
+) -> Result<FormFields, AppError> {
+    // A body that is not a form cannot carry the token: refuse it as a forgery would be.
+    let axum::Form(fields): axum::Form<Vec<(String, String)>> =
+        axum::Form::from_request(request, state)
+            .await
+            .map_err(|_| AppError::Forbidden)?;
+    let fields: HashMap<String, String> = fields.into_iter().collect();
+    csrf::verify(
+        state,
+        headers,
+        &current.session.csrf_token,
+        fields.get(csrf::CSRF_FIELD).map(String::as_str),
+    )?;
+    Ok(FormFields(fields))
+}
+
+/// Refuses with 403 unless the user has `capability`.
+pub fn require(current: &CurrentUser, capability: Capability) -> Result<(), AppError> {
+    if can(&current.user, capability) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The admin navigation the user's role allows.
+fn nav(current: &CurrentUser) -> Vec<Value> {
+    let items: Vec<(&str, &str, Option<Capability>)> = vec![
+        ("/admin", "admin-nav-dashboard", None),
+        ("/admin/articles", "admin-nav-articles", None),
+        ("/admin/articles/new", "admin-nav-new-article", None),
+        (
+            "/admin/media",
+            "admin-nav-media",
+            Some(Capability::UploadMedia),
+        ),
+        (
+            "/admin/comments",
+            "admin-nav-comments",
+            Some(Capability::ModerateComments),
+        ),
+        (
+            "/admin/categories",
+            "admin-nav-categories",
+            Some(Capability::ManageTaxonomy),
+        ),
+        (
+            "/admin/tags",
+            "admin-nav-tags",
+            Some(Capability::ManageTaxonomy),
+        ),
+        (
+            "/admin/users",
+            "admin-nav-users",
+            Some(Capability::ManageUsers),
+        ),
+        (
+            "/admin/settings",
+            "admin-nav-settings",
+            Some(Capability::ManageSettings),
+        ),
+        (
+            "/admin/audit",
+            "admin-nav-audit",
+            Some(Capability::ViewAudit),
+        ),
+        (
+            "/admin/telegram",
+            "admin-nav-telegram",
+            Some(Capability::PublishOthers),
+        ),
+        ("/admin/tokens", "admin-nav-tokens", None),
+    ];
+    items
+        .into_iter()
+        .filter(|(_, _, cap)| cap.is_none_or(|c| can(&current.user, c)))
+        .map(|(url, key, _)| json!({"url": url, "key": key}))
+        .collect()
+}
+
+/// [`render`] answering with `status` (a form shown again with errors is a 422, a refused
+/// login a 401 or 429).
+pub async fn render_with_status(
+    status: axum::http::StatusCode,
+    state: &AppState,
+    current: Option<&CurrentUser>,
+    template: &str,
+    title_key: &str,
+    ctx: Value,
+) -> Result<axum::response::Response, AppError> {
+    let mut response = render(state, current, template, title_key, ctx).await?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// What every admin page's layout shows about the signed-in user.
+fn layout_context(current: &CurrentUser) -> Value {
+    json!({
+        "me": {
+            "id": current.user.id,
+            "name": current.user.name,
+            "email": current.user.email,
+            "role": current.user.role.as_str(),
+        },
+        "admin_nav": nav(current),
+    })
+}
+
+/// Renders an admin page: `ctx` plus the user, the CSRF token and the navigation.
+pub async fn render(
+    state: &AppState,
+    current: Option<&CurrentUser>,
+    template: &str,
+    title_key: &str,
+    mut ctx: Value,
+) -> Result<axum::response::Response, AppError> {
+    let site = state.site().await?;
+    let title = format!(
+        "{} - {}",
+        state.catalog().text(site.lang, title_key),
+        site.settings.name
+    );
+    if let Value::Object(map) = &mut ctx {
+        map.insert("title_key".into(), json!(title_key));
+        if let Some(current) = current {
+            if let Value::Object(layout) = layout_context(current) {
+                map.extend(layout);
+            }
+            map.insert("csrf".into(), json!(current.session.csrf_token));
+        }
+    }
+    let html = sahifa_site::view::render(state, &site, template, &title, None, "/admin", ctx)?;
+    let mut response = axum::response::IntoResponse::into_response(axum::response::Html(html));
+    // Admin pages show private drafts: never store them in shared or browser caches.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// The `?msg=` notice key after a redirect, limited to known keys so a link cannot make
+/// the admin show arbitrary text.
+pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
+    const KNOWN: [&str; 14] = [
+        "admin-notice-saved",
+        "admin-notice-deleted",
+        "admin-notice-published",
+        "admin-notice-submitted",
+        "admin-notice-restored",
+        "admin-notice-logged-out-others",
+        "admin-notice-created",
+        "admin-notice-revoked",
+        "admin-notice-uploaded",
+        "admin-notice-password-changed",
+        "admin-notice-comments-updated",
+        "admin-notice-blocked",
+        "admin-notice-erased",
+        "admin-notice-replied",
+    ];
+    let wanted = query.get("msg")?;
+    KNOWN
+        .into_iter()
+        .find(|k| k.strip_prefix("admin-notice-") == Some(wanted.as_str()))
+}
+
+/// Puts the [`crate::telegram::AdminContext`] that the Telegram admin pages expect
+/// into the request, from the session; anonymous visitors go to the login page, and a
+/// cross-site POST is refused before it reaches them.
+pub async fn telegram_context(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    match sahifa_http::auth::session::load_session(&state, request.headers()).await {
+        Ok(Some(current)) if can(&current.user, Capability::UseAdmin) => {
+            // Channel posting is the desk's business: editors and administrators only.
+            if !can(&current.user, Capability::PublishOthers) {
+                return AppError::Forbidden.into_response();
+            }
+            if request.method() != axum::http::Method::GET
+                && !csrf::same_origin(&state, request.headers())
+            {
+                return AppError::Forbidden.into_response();
+            }
+            request
+                .extensions_mut()
+                .insert(crate::telegram::AdminContext {
+                    user_name: current.user.name.clone(),
+                    can_manage_settings: can(&current.user, Capability::ManageSettings),
+                    can_retry: can(&current.user, Capability::PublishOthers),
+                    csrf_token: current.session.csrf_token.clone(),
+                    layout: layout_context(&current),
+                });
+            next.run(request).await
+        }
+        Ok(_) => AppError::LoginRequired(path).into_response(),
+        Err(err) => err.into_response(),
+    }
+}

@@ -1,0 +1,504 @@
+//! The media library: upload (JPEG, PNG, WebP, checked from the bytes), alt text and
+//! caption, and deletion (refused while an article uses the file).
+//!
+//! An upload is processed by `sahifa-media` on the blocking pool, at most
+//! [`PARALLEL_PROCESSING`] at a time, so a burst of large photos cannot exhaust memory or
+//! starve the threads that serve readers. The clean original and every variant are
+//! written under `<data-dir>/media/uploads/`; if any file or the database row cannot be
+//! written, everything already written is removed, so a failed upload stores nothing.
+
+use std::collections::HashMap;
+use std::path::{Path as FsPath, PathBuf};
+
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Semaphore;
+
+use sahifa_media::{Limits, MediaError, MediaKind, Processed};
+use sahifa_newsroom::{Actor, NewsroomError};
+use sahifa_store::{MediaRow, NewMedia};
+
+use super::{FormFields, form_with_csrf, notice, render_with_status, require};
+use sahifa_http::auth::{Capability, CurrentUser, csrf};
+use sahifa_http::error::AppError;
+use sahifa_http::i18n::Arg;
+use sahifa_http::media::{StoredVariant, original_url, srcset, thumb_url, uploads_dir, variants};
+use sahifa_http::state::AppState;
+use sahifa_site::pages::see_other;
+
+/// The request body limit of the upload route: the largest accepted file plus room for
+/// the other form fields and the multipart framing.
+pub const MAX_UPLOAD_BODY: usize = 16 * 1024 * 1024;
+
+/// How many uploads may be decoded and resized at the same time in this process.
+pub const PARALLEL_PROCESSING: usize = 2;
+
+static PROCESSING: Semaphore = Semaphore::const_new(PARALLEL_PROCESSING);
+
+const PER_PAGE: i64 = 30;
+const FILE_NAME_MAX: usize = 200;
+
+/// The stored kind name of a format (`media.kind`, [`StoredVariant::kind`]).
+fn kind_name(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Jpeg => "jpeg",
+        MediaKind::Png => "png",
+        MediaKind::Webp => "webp",
+    }
+}
+
+/// The HTTP status for a refused upload.
+fn error_status(err: &MediaError) -> StatusCode {
+    match err {
+        MediaError::Empty => StatusCode::BAD_REQUEST,
+        MediaError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        e if !e.is_client_error() => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The user-facing message of a refused upload, in the site's language and digits.
+async fn error_message(state: &AppState, err: &MediaError) -> Result<String, AppError> {
+    let site = state.site().await?;
+    let number = |n: u64| {
+        Arg::Text(sahifa_text::digits::localize_digits(
+            &n.to_string(),
+            site.digits,
+        ))
+    };
+    let mut args = HashMap::new();
+    match err {
+        MediaError::TooLarge { max_bytes } => {
+            args.insert(
+                "max_mb".to_string(),
+                number((*max_bytes as u64).div_ceil(1024 * 1024)),
+            );
+        }
+        MediaError::TooManyPixels {
+            width,
+            height,
+            max_pixels,
+        } => {
+            args.insert("width".to_string(), number(u64::from(*width)));
+            args.insert("height".to_string(), number(u64::from(*height)));
+            args.insert("max_megapixels".to_string(), number(max_pixels / 1_000_000));
+        }
+        MediaError::SideTooLong {
+            width,
+            height,
+            max_side,
+        } => {
+            args.insert("width".to_string(), number(u64::from(*width)));
+            args.insert("height".to_string(), number(u64::from(*height)));
+            args.insert("max_side".to_string(), number(u64::from(*max_side)));
+        }
+        _ => {}
+    }
+    Ok(state.catalog().get(site.lang, err.message_key(), &args))
+}
+
+/// What the library page shows besides the grid.
+#[derive(Default)]
+struct LibraryPage {
+    /// The upload form as typed (alt, caption) and why it was refused.
+    upload_alt: String,
+    upload_caption: String,
+    upload_error: Option<String>,
+    /// A media item whose alt/caption edit was refused: id, alt, caption, error key.
+    editing: Option<(i64, String, String, &'static str)>,
+    /// A refused deletion: the media id and the articles using it.
+    in_use: Option<(i64, Vec<(i64, String)>)>,
+    notice: Option<&'static str>,
+}
+
+fn item_view(
+    m: &MediaRow,
+    used_by: i64,
+    editing: Option<&(i64, String, String, &'static str)>,
+) -> Value {
+    let typed = editing.filter(|e| e.0 == m.id);
+    json!({
+        "id": m.id,
+        "thumb": thumb_url(m),
+        "srcset": srcset(m, "webp"),
+        "original": original_url(m),
+        "alt": typed.map(|e| e.1.clone()).unwrap_or_else(|| m.alt.clone()),
+        "caption": typed.map(|e| e.2.clone()).unwrap_or_else(|| m.caption.clone()),
+        "error": typed.map(|e| e.3),
+        "width": m.width,
+        "height": m.height,
+        "kb": (m.bytes + 1023) / 1024,
+        "variants": variants(m).len(),
+        "name": m.original_name,
+        "used_by": used_by,
+    })
+}
+
+async fn library(
+    state: &AppState,
+    current: &CurrentUser,
+    page_number: i64,
+    page: LibraryPage,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let db = state.db();
+    let (rows, total) = db
+        .media_list(PER_PAGE, (page_number - 1) * PER_PAGE)
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for m in &rows {
+        let used_by = db.media_usage(m.id).await?.len() as i64;
+        items.push(item_view(m, used_by, page.editing.as_ref()));
+    }
+    let in_use = page.in_use.map(|(id, articles)| {
+        json!({
+            "id": id,
+            "articles": articles
+                .iter()
+                .map(|(aid, title)| json!({"title": title, "url": format!("/admin/articles/{aid}")}))
+                .collect::<Vec<_>>(),
+        })
+    });
+    let pagination = sahifa_site::view::pagination(
+        "/admin/media",
+        page_number,
+        sahifa_site::view::page_count(total, PER_PAGE),
+    );
+    let ctx = json!({
+        "items": items,
+        "total": total,
+        "pagination": pagination,
+        "upload": {"alt": page.upload_alt, "caption": page.upload_caption, "error": page.upload_error},
+        "in_use": in_use,
+        "max_mb": Limits::default().max_bytes / (1024 * 1024),
+        "notice": page.notice,
+    });
+    render_with_status(
+        status,
+        state,
+        Some(current),
+        "admin/media.html",
+        "admin-media-title",
+        ctx,
+    )
+    .await
+}
+
+/// `GET /admin/media?page=`.
+pub async fn list_media(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require(&current, Capability::UploadMedia)?;
+    let page = sahifa_site::pages::page_number(&query)?;
+    let view = LibraryPage {
+        notice: notice(&query),
+        ..Default::default()
+    };
+    library(&state, &current, page, view, StatusCode::OK).await
+}
+
+/// The fields of the upload form.
+#[derive(Default)]
+struct Upload {
+    csrf: Option<String>,
+    alt: String,
+    caption: String,
+    file_name: String,
+    bytes: Option<axum::body::Bytes>,
+}
+
+/// Reads every multipart field; `Err(status)` when the body is malformed or too large.
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, StatusCode> {
+    let mut upload = Upload::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return Err(err.status()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "file" => {
+                upload.file_name = field
+                    .file_name()
+                    .unwrap_or("")
+                    .chars()
+                    .take(FILE_NAME_MAX)
+                    .collect();
+                upload.bytes = Some(field.bytes().await.map_err(|e| e.status())?);
+            }
+            "_csrf" | "alt" | "caption" => {
+                let text = field.text().await.map_err(|e| e.status())?;
+                match name.as_str() {
+                    "_csrf" => upload.csrf = Some(text),
+                    "alt" => upload.alt = text.trim().to_string(),
+                    _ => upload.caption = text.trim().to_string(),
+                }
+            }
+            // Unknown fields are drained and ignored.
+            _ => {
+                field.bytes().await.map_err(|e| e.status())?;
+            }
+        }
+    }
+    Ok(upload)
+}
+
+/// Creates `path` (never replacing an existing file) with `bytes`.
+async fn write_new(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await
+}
+
+async fn remove_all(paths: &[PathBuf]) {
+    for path in paths {
+        if let Err(err) = tokio::fs::remove_file(path).await
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %path.display(), error = %err, "could not remove a media file");
+        }
+    }
+}
+
+/// Writes the original and the variants; on failure removes what was written.
+async fn write_files(
+    dir: &FsPath,
+    stem: &str,
+    processed: &Processed,
+) -> Result<(Vec<PathBuf>, Vec<StoredVariant>), AppError> {
+    let mut written = Vec::new();
+    let result: std::io::Result<Vec<StoredVariant>> = async {
+        tokio::fs::create_dir_all(dir).await?;
+        let original = dir.join(format!("{stem}.{}", processed.kind.extension()));
+        write_new(&original, &processed.original).await?;
+        written.push(original);
+        let mut stored = Vec::with_capacity(processed.variants.len());
+        for v in &processed.variants {
+            let file = format!("{stem}-{}", v.suffix);
+            let path = dir.join(&file);
+            write_new(&path, &v.bytes).await?;
+            written.push(path);
+            stored.push(StoredVariant {
+                file,
+                width: v.width,
+                kind: kind_name(v.kind).to_string(),
+            });
+        }
+        Ok(stored)
+    }
+    .await;
+    match result {
+        Ok(stored) => Ok((written, stored)),
+        Err(err) => {
+            remove_all(&written).await;
+            Err(AppError::Internal(format!("writing media files: {err}")))
+        }
+    }
+}
+
+/// `POST /admin/media` (multipart/form-data: `_csrf`, `file`, `alt`, `caption`).
+pub async fn upload_media(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::UploadMedia)?;
+    let headers = request.headers().clone();
+    let multipart = Multipart::from_request(request, &state)
+        .await
+        .map_err(|_| AppError::BadRequest)?;
+    let refuse =
+        |upload_alt: String, upload_caption: String, message: String, status: StatusCode| {
+            let (state, current) = (&state, &current);
+            async move {
+                let page = LibraryPage {
+                    upload_alt,
+                    upload_caption,
+                    upload_error: Some(message),
+                    ..Default::default()
+                };
+                library(state, current, 1, page, status).await
+            }
+        };
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(status) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            // The body went past the route's limit before the form could be read whole.
+            let err = MediaError::TooLarge {
+                max_bytes: Limits::default().max_bytes,
+            };
+            let message = error_message(&state, &err).await?;
+            return refuse(String::new(), String::new(), message, status).await;
+        }
+        Err(_) => return Err(AppError::BadRequest),
+    };
+    csrf::verify(
+        &state,
+        &headers,
+        &current.session.csrf_token,
+        upload.csrf.as_deref(),
+    )?;
+    let actor = Actor::User(current.user.clone());
+    // Refused text is refused before the image is decoded and resized for nothing.
+    if let Err(err) = state
+        .newsroom()
+        .check_media_text(&actor, &upload.alt, &upload.caption)
+    {
+        let key = first_field_error(err)?;
+        let message = state.catalog().text(state.site().await?.lang, key);
+        return refuse(
+            upload.alt,
+            upload.caption,
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let bytes = upload.bytes.unwrap_or_default();
+    let processed = {
+        let _permit = PROCESSING
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || sahifa_media::process(&bytes, &Limits::default()))
+            .await
+            .map_err(|e| AppError::Internal(format!("image processing task: {e}")))?
+    };
+    let processed = match processed {
+        Ok(p) => p,
+        Err(err) => {
+            if !err.is_client_error() {
+                tracing::error!(error = %err, "image processing failed");
+            }
+            let message = error_message(&state, &err).await?;
+            return refuse(upload.alt, upload.caption, message, error_status(&err)).await;
+        }
+    };
+    let stem: String = sahifa_http::auth::tokens::random_token()
+        .chars()
+        .take(16)
+        .collect();
+    let dir = uploads_dir(&state.config().data_dir);
+    let (written, stored) = write_files(&dir, &stem, &processed).await?;
+    let variants = match serde_json::to_string(&stored) {
+        Ok(v) => v,
+        Err(err) => {
+            remove_all(&written).await;
+            return Err(AppError::Internal(err.to_string()));
+        }
+    };
+    let new = NewMedia {
+        stem,
+        kind: kind_name(processed.kind).to_string(),
+        width: i64::from(processed.width),
+        height: i64::from(processed.height),
+        bytes: processed.original.len() as i64,
+        variants,
+        alt: upload.alt.clone(),
+        caption: upload.caption.clone(),
+        original_name: upload.file_name.clone(),
+        uploaded_by: Some(current.user.id),
+    };
+    match state.newsroom().record_upload(&actor, &new).await {
+        Ok(_) => Ok(see_other("/admin/media?msg=uploaded")),
+        Err(err) => {
+            // No record, no files: a refused or failed write leaves nothing behind.
+            remove_all(&written).await;
+            match err {
+                NewsroomError::Invalid(fields) => {
+                    let key = fields.first().map_or("admin-error-fix-below", |f| f.key);
+                    let message = state.catalog().text(state.site().await?.lang, key);
+                    refuse(
+                        upload.alt,
+                        upload.caption,
+                        message,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                other => Err(other.into()),
+            }
+        }
+    }
+}
+
+/// The first field problem of a refused input, or the error it is.
+fn first_field_error(err: NewsroomError) -> Result<&'static str, AppError> {
+    match err {
+        NewsroomError::Invalid(fields) => fields.first().map(|f| f.key).ok_or(AppError::BadRequest),
+        other => Err(other.into()),
+    }
+}
+
+/// `POST /admin/media/{id}`: alt text and caption.
+pub async fn save_media(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::UploadMedia)?;
+    let headers = request.headers().clone();
+    let form: FormFields = form_with_csrf(&state, &current, &headers, request).await?;
+    let (alt, caption) = (form.text("alt"), form.text("caption"));
+    let actor = Actor::User(current.user.clone());
+    match state
+        .newsroom()
+        .update_media_text(&actor, id, &alt, &caption)
+        .await
+    {
+        Ok(()) => Ok(see_other("/admin/media?msg=saved")),
+        Err(err) => {
+            let key = first_field_error(err)?;
+            let page = LibraryPage {
+                editing: Some((id, alt, caption, key)),
+                ..Default::default()
+            };
+            library(&state, &current, 1, page, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// `POST /admin/media/{id}/delete`: refused, naming the articles, while any uses it.
+pub async fn delete_media(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::UploadMedia)?;
+    let headers = request.headers().clone();
+    form_with_csrf(&state, &current, &headers, request).await?;
+    let actor = Actor::User(current.user.clone());
+    let media = match state.newsroom().delete_media(&actor, id).await? {
+        Ok(media) => media,
+        Err(in_use) => {
+            let page = LibraryPage {
+                in_use: Some((id, in_use.articles)),
+                ..Default::default()
+            };
+            return library(&state, &current, 1, page, StatusCode::CONFLICT).await;
+        }
+    };
+    // The record is gone: the files follow (a leftover file is harmless, a record
+    // pointing at no file is not).
+    let dir = uploads_dir(&state.config().data_dir);
+    let mut files = vec![dir.join(format!(
+        "{}.{}",
+        media.stem,
+        sahifa_http::media::extension(&media.kind)
+    ))];
+    files.extend(variants(&media).into_iter().map(|v| dir.join(v.file)));
+    remove_all(&files).await;
+    Ok(see_other("/admin/media?msg=deleted"))
+}

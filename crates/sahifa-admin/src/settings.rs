@@ -1,0 +1,148 @@
+//! Site settings: name, tagline, language, time zone, digit style and the Telegram channel
+//! shown to readers. Comment settings arrive with the comments feature.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+
+use sahifa_newsroom::{Actor, NewsroomError};
+use sahifa_store::SiteSettings;
+
+use super::{FormFields, form_with_csrf, notice, render_with_status, require};
+use sahifa_http::auth::{Capability, CurrentUser};
+use sahifa_http::error::AppError;
+use sahifa_http::state::AppState;
+use sahifa_site::pages::see_other;
+
+type FieldErrors = Vec<(&'static str, &'static str)>;
+
+/// A few common zones for the datalist (any IANA name is accepted).
+const SUGGESTED_ZONES: [&str; 12] = [
+    "Asia/Beirut",
+    "Asia/Damascus",
+    "Asia/Baghdad",
+    "Asia/Riyadh",
+    "Asia/Dubai",
+    "Asia/Tehran",
+    "Asia/Amman",
+    "Asia/Jerusalem",
+    "Africa/Cairo",
+    "Africa/Casablanca",
+    "Europe/London",
+    "UTC",
+];
+
+/// The form as typed.
+fn typed(form: &FormFields) -> SiteSettings {
+    SiteSettings {
+        name: form.text("name"),
+        tagline: form.text("tagline"),
+        locale: form.text("locale"),
+        time_zone: form.text("time_zone"),
+        digit_style: form.text("digit_style"),
+        telegram_channel: form.text("telegram_channel"),
+    }
+}
+
+/// How a stored channel is shown in the form (`@name`, or the numeric id as is).
+fn channel_for_form(stored: &str) -> String {
+    let numeric = stored.trim_start_matches('-');
+    if stored.is_empty()
+        || stored.starts_with('@')
+        || (!numeric.is_empty() && numeric.chars().all(|c| c.is_ascii_digit()))
+    {
+        stored.to_string()
+    } else {
+        format!("@{stored}")
+    }
+}
+
+async fn settings_page(
+    state: &AppState,
+    current: &CurrentUser,
+    values: &SiteSettings,
+    errors: &FieldErrors,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
+    let ctx = json!({
+        "v": values,
+        "errors": errors,
+        "zones": SUGGESTED_ZONES,
+        "notice": notice,
+    });
+    render_with_status(
+        status,
+        state,
+        Some(current),
+        "admin/settings.html",
+        "admin-settings-title",
+        ctx,
+    )
+    .await
+}
+
+/// `GET /admin/settings`.
+pub async fn show_settings(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageSettings)?;
+    let mut values = state.db().site_settings().await?;
+    values.telegram_channel = channel_for_form(&values.telegram_channel);
+    settings_page(
+        &state,
+        &current,
+        &values,
+        &Vec::new(),
+        StatusCode::OK,
+        notice(&query),
+    )
+    .await
+}
+
+/// `POST /admin/settings`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    request: Request,
+) -> Result<Response, AppError> {
+    require(&current, Capability::ManageSettings)?;
+    let headers = request.headers().clone();
+    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let typed = typed(&form);
+    let actor = Actor::User(current.user.clone());
+    match state.newsroom().save_site_settings(&actor, &typed).await {
+        Ok(_) => Ok(see_other("/admin/settings?msg=saved")),
+        Err(NewsroomError::Invalid(fields)) => {
+            let errors: FieldErrors = fields.iter().map(|f| (f.field, f.key)).collect();
+            settings_page(
+                &state,
+                &current,
+                &typed,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_in_the_form() {
+        assert_eq!(channel_for_form("sharq_news"), "@sharq_news");
+        assert_eq!(channel_for_form("-100123"), "-100123");
+        assert_eq!(channel_for_form(""), "");
+    }
+}

@@ -1,0 +1,324 @@
+//! Admin pages for Telegram channel posting: the settings form and the deliveries list
+//! with a retry button. Mount with `admin_routes()` behind the admin's authentication:
+//!
+//! ```text
+//! GET  /telegram                        settings + deliveries (?page=N)
+//! POST /telegram/settings               save the settings form
+//! POST /telegram/deliveries/{id}/retry  re-queue a failed or skipped delivery
+//! ```
+//!
+//! These handlers do no authentication of their own. They require an [`AdminContext`] in
+//! the request extensions, put there by the admin's session middleware once it knows the
+//! user; without one they answer 403, so a mount outside the middleware fails closed.
+//! Every POST must carry the session's CSRF token as the form field `_csrf` (the admin's
+//! convention; `csrf_token` is accepted too); it is compared in constant time with
+//! [`AdminContext::csrf_token`].
+
+use axum::Router;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use std::collections::HashMap;
+
+use sahifa_newsroom::telegram::{Retry, TelegramSettingsDraft};
+use sahifa_newsroom::{Actor, NewsroomError};
+use sahifa_telegram::Overrides;
+use sahifa_telegram::settings::{DEFAULT_TEMPLATE, TelegramSettings, parse_ids};
+
+use sahifa_http::error::AppError;
+use sahifa_http::state::AppState;
+use sahifa_site::view;
+
+/// Who is asking, as the admin middleware established it.
+#[derive(Debug, Clone)]
+pub struct AdminContext {
+    /// Display name, shown nowhere here but logged with changes.
+    pub user_name: String,
+    /// May change the Telegram settings (site administrators).
+    pub can_manage_settings: bool,
+    /// May retry deliveries (editors and administrators).
+    pub can_retry: bool,
+    /// The session's CSRF token; forms echo it in `_csrf`.
+    pub csrf_token: String,
+    /// The admin layout's shared context (`me`, `admin_nav`), merged into the page.
+    pub layout: serde_json::Value,
+}
+
+/// Deliveries per page of the list.
+const PER_PAGE: i64 = 50;
+
+/// The routes, to be nested under the admin prefix (e.g. `/admin`).
+pub fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/telegram", get(show_telegram))
+        .route("/telegram/settings", post(save_settings))
+        .route("/telegram/deliveries/{id}/retry", post(retry_delivery))
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CACHE_CONTROL, "no-store")],
+        "forbidden",
+    )
+        .into_response()
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && !a.is_empty()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn csrf_ok(ctx: &AdminContext, form: &[(String, String)]) -> bool {
+    form.iter()
+        .find(|(k, _)| k == "_csrf" || k == "csrf_token")
+        .is_some_and(|(_, v)| same_token(v, &ctx.csrf_token))
+}
+
+/// 303 to a path relative to the request, so the page works under any admin prefix.
+fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => AppError::BadRequest.into_response(),
+    }
+}
+
+/// `GET /telegram`.
+pub async fn show_telegram(
+    State(state): State<AppState>,
+    ctx: Option<Extension<AdminContext>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(Extension(ctx)) = ctx else {
+        return forbidden();
+    };
+    match render(&state, &ctx, &query).await {
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &AdminContext,
+    query: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let site = state.site().await?;
+    let db = state.db();
+    let settings = TelegramSettings::load(db, &Overrides::from_env()).await?;
+    let page = sahifa_site::pages::page_number(query)?;
+    let deliveries = db
+        .telegram_deliveries(PER_PAGE + 1, (page - 1) * PER_PAGE)
+        .await?;
+    let has_next = deliveries.len() as i64 > PER_PAGE;
+    let rows: Vec<_> = deliveries
+        .iter()
+        .take(PER_PAGE as usize)
+        .map(|d| {
+            let j = &d.delivery;
+            json!({
+                "id": j.id,
+                "article_id": j.article_id,
+                "title": d.title,
+                "kind": j.kind.as_str(),
+                "status": j.status.as_str(),
+                "attempts": j.attempts,
+                "updated_display": view::display_date(&site, &j.updated_at),
+                "updated_iso": j.updated_at.to_rfc3339(),
+                "error": j.last_error,
+                "retryable": ctx.can_retry && j.status.retryable(),
+                "retry_url": format!("telegram/deliveries/{}/retry", j.id),
+            })
+        })
+        .collect();
+    let categories: Vec<_> = site
+        .categories
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "excluded": settings.excluded_categories.contains(&c.id),
+            })
+        })
+        .collect();
+    let notice = query.get("notice").and_then(|n| match n.as_str() {
+        "saved" => Some("admin-telegram-saved"),
+        "retried" => Some("admin-telegram-retried"),
+        _ => None,
+    });
+    let error = query.get("error").and_then(|n| match n.as_str() {
+        "token" => Some("admin-telegram-invalid-token"),
+        "channel" => Some("admin-telegram-invalid-channel"),
+        _ => None,
+    });
+    let title = format!(
+        "{} - {}",
+        state.catalog().text(site.lang, "admin-telegram-title"),
+        site.settings.name
+    );
+    let ctx_json = json!({
+        "telegram": {
+            "enabled": settings.enabled,
+            "token_masked": settings.masked_token(),
+            "token_from_env": settings.token_from_env,
+            "channel": settings.channel,
+            "channel_from_env": settings.channel_from_env,
+            "api_base": settings.api_base,
+            "api_base_from_env": settings.api_base_from_env,
+            "template": settings.template,
+            "default_template": DEFAULT_TEMPLATE,
+            "edit_updates": settings.edit_updates,
+            "categories": categories,
+            "can_manage": ctx.can_manage_settings,
+            "settings_url": "telegram/settings",
+        },
+        "deliveries": rows,
+        "deliveries_page": {
+            "current": page,
+            "prev_url": (page > 1).then(|| format!("?page={}", page - 1)),
+            "next_url": has_next.then(|| format!("?page={}", page + 1)),
+        },
+        "notice": notice,
+        "error": error,
+        "csrf_token": ctx.csrf_token,
+        "csrf": ctx.csrf_token,
+    });
+    let mut ctx_json = ctx_json;
+    if let (serde_json::Value::Object(target), serde_json::Value::Object(layout)) =
+        (&mut ctx_json, &ctx.layout)
+    {
+        for (k, v) in layout {
+            target.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    view::render(
+        state,
+        &site,
+        "admin/telegram.html",
+        &title,
+        None,
+        "/admin/telegram",
+        ctx_json,
+    )
+}
+
+/// `POST /telegram/settings`.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Option<Extension<AdminContext>>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(Extension(ctx)) = ctx else {
+        return forbidden();
+    };
+    if !ctx.can_manage_settings || !csrf_ok(&ctx, &form) {
+        return forbidden();
+    }
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let excluded: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "exclude")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let draft = TelegramSettingsDraft {
+        enabled: field("enabled") == "on",
+        bot_token: field("bot_token"),
+        clear_token: field("clear_token") == "on",
+        channel: field("channel"),
+        template: field("template"),
+        excluded_categories: parse_ids(&excluded.join(",")),
+        edit_updates: field("edit_updates") == "on",
+    };
+    let actor = match actor(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(err) => return err.into_response(),
+    };
+    match state
+        .newsroom()
+        .save_telegram_settings(&actor, &draft)
+        .await
+    {
+        Ok(update) => {
+            // The token itself is never logged.
+            tracing::info!(user = %ctx.user_name, enabled = update.enabled, channel = %update.channel, token_changed = update.bot_token.is_some() || update.clear_token, "telegram settings saved");
+            see_other("../telegram?notice=saved")
+        }
+        // The page shows one problem at a time, named in the query.
+        Err(NewsroomError::Invalid(fields)) => {
+            if fields.iter().any(|f| f.field == "bot_token") {
+                see_other("../telegram?error=token")
+            } else {
+                see_other("../telegram?error=channel")
+            }
+        }
+        Err(err) => AppError::from(err).into_response(),
+    }
+}
+
+/// Who the use case acts for: the signed-in account. The admin's middleware has just
+/// loaded its session, so it is there; an application that mounts these routes with its
+/// own [`AdminContext`] and no session vouches for the request itself, and the use case
+/// then acts on the operator's authority, the capability checks above having decided.
+async fn actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
+    Ok(
+        match sahifa_http::auth::session::load_session(state, headers).await? {
+            Some(current) => Actor::User(current.user),
+            None => Actor::System,
+        },
+    )
+}
+
+/// `POST /telegram/deliveries/{id}/retry`.
+pub async fn retry_delivery(
+    State(state): State<AppState>,
+    ctx: Option<Extension<AdminContext>>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(Extension(ctx)) = ctx else {
+        return forbidden();
+    };
+    if !ctx.can_retry || !csrf_ok(&ctx, &form) {
+        return forbidden();
+    }
+    let actor = match actor(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(err) => return err.into_response(),
+    };
+    match state.newsroom().retry_delivery(&actor, id).await {
+        Ok(Retry::Requeued) => {
+            tracing::info!(user = %ctx.user_name, delivery = id, "telegram delivery re-queued");
+            see_other("../../../telegram?notice=retried")
+        }
+        Ok(Retry::NotNeeded) => see_other("../../../telegram"),
+        Err(err) => AppError::from(err).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("", ""));
+        assert!(!same_token("abc", "abcd"));
+    }
+}

@@ -1,0 +1,199 @@
+//! What every request handler shares.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use chrono_tz::Tz;
+use sahifa_store::{Category, Db, SiteSettings};
+use sahifa_text::dates::Lang;
+use sahifa_text::digits::DigitStyle;
+
+use crate::cache::{DocumentCache, PageCache};
+use crate::i18n::Catalog;
+use crate::theme::Theme;
+
+/// The setting listing other-language editions (`en=https://en.example.com,...`).
+pub const HREFLANG_KEY: &str = "site.hreflang";
+
+/// Start-up settings of the web server (editable settings live in the database).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Folder for the database file, media and indexes.
+    pub data_dir: PathBuf,
+    /// Folder whose templates/assets override the embedded theme.
+    pub theme_dir: Option<PathBuf>,
+    /// Scheme and host readers use, e.g. `https://news.example`; used for absolute links
+    /// (share buttons, canonical URLs). No trailing slash.
+    pub base_url: String,
+    /// Maximum number of rendered pages kept in memory.
+    pub page_cache_entries: usize,
+    /// A session unused for this long ends.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, used or not.
+    pub session_absolute: chrono::Duration,
+    /// How often the scheduled-publishing sweep runs.
+    pub scheduler_every: std::time::Duration,
+}
+
+impl WebConfig {
+    /// The defaults for everything but the data dir and the public origin.
+    pub fn new(data_dir: PathBuf, base_url: String) -> WebConfig {
+        WebConfig {
+            data_dir,
+            theme_dir: None,
+            base_url,
+            page_cache_entries: 10_000,
+            session_idle: chrono::Duration::hours(12),
+            session_absolute: chrono::Duration::days(7),
+            scheduler_every: std::time::Duration::from_secs(1),
+        }
+    }
+}
+
+/// The site settings resolved into the types pages need, plus the navigation.
+#[derive(Debug, Clone)]
+pub struct SiteView {
+    /// The stored settings.
+    pub settings: SiteSettings,
+    /// UI language.
+    pub lang: Lang,
+    /// Time zone for displayed times.
+    pub tz: Tz,
+    /// Digit style for displayed numbers.
+    pub digits: DigitStyle,
+    /// All categories, parents first.
+    pub categories: Vec<Category>,
+    /// Other-language editions for hreflang (setting `site.hreflang`, see `sahifa_site::seo`).
+    pub hreflang: Option<String>,
+}
+
+impl SiteView {
+    /// Resolves settings; an unknown zone or digit style falls back to a safe default (the
+    /// admin validates them on input, so this only guards against hand-edited rows).
+    pub fn new(settings: SiteSettings, categories: Vec<Category>) -> SiteView {
+        let tz = settings.time_zone.parse().unwrap_or(Tz::UTC);
+        let digits = settings.digit_style.parse().unwrap_or_default();
+        SiteView {
+            lang: Lang::from_code(&settings.locale),
+            tz,
+            digits,
+            settings,
+            categories,
+            hreflang: None,
+        }
+    }
+
+    /// `rtl` for Arabic, `ltr` for English.
+    pub fn dir(&self) -> &'static str {
+        match self.lang {
+            Lang::Ar => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+}
+
+/// Shared state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    newsroom: sahifa_newsroom::Newsroom,
+    config: WebConfig,
+    theme: Theme,
+    catalog: Arc<Catalog>,
+    cache: PageCache,
+    /// Feeds and sitemaps, cached like pages (see `sahifa_site::distribution`).
+    documents: DocumentCache,
+    site: RwLock<Option<(u64, Arc<SiteView>)>>,
+    /// The search index, once start-up has opened it (absent in processes and tests that
+    /// run without search: pages then fall back to database queries).
+    search: OnceLock<sahifa_search::SearchIndex>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(db: Db, config: WebConfig, theme: Theme, catalog: Arc<Catalog>) -> AppState {
+        let cache = PageCache::new(config.page_cache_entries);
+        AppState {
+            inner: Arc::new(Inner {
+                newsroom: sahifa_newsroom::Newsroom::new(db.clone()),
+                db,
+                config,
+                theme,
+                catalog,
+                cache,
+                documents: DocumentCache::new(2_000),
+                site: RwLock::new(None),
+                search: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The use cases: every write goes through here.
+    pub fn newsroom(&self) -> &sahifa_newsroom::Newsroom {
+        &self.inner.newsroom
+    }
+
+    /// Start-up configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// Templates and assets.
+    pub fn theme(&self) -> &Theme {
+        &self.inner.theme
+    }
+
+    /// Locale messages.
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// Attaches the search index; a second call is ignored (one index per process).
+    pub fn set_search(&self, index: sahifa_search::SearchIndex) {
+        let _ = self.inner.search.set(index);
+    }
+
+    /// The search index, when this process runs one.
+    pub fn search(&self) -> Option<&sahifa_search::SearchIndex> {
+        self.inner.search.get()
+    }
+
+    /// Rendered pages.
+    pub fn cache(&self) -> &PageCache {
+        &self.inner.cache
+    }
+
+    /// Rendered feeds and sitemaps.
+    pub fn documents(&self) -> &DocumentCache {
+        &self.inner.documents
+    }
+
+    /// The current site settings and navigation, re-read only when content changed.
+    pub async fn site(&self) -> Result<Arc<SiteView>, sahifa_store::StoreError> {
+        let epoch = self.inner.db.epoch();
+        if let Ok(guard) = self.inner.site.read()
+            && let Some((at, view)) = guard.as_ref()
+            && *at == epoch
+        {
+            return Ok(view.clone());
+        }
+        let settings = self.inner.db.site_settings().await?;
+        let categories = self.inner.db.categories().await?;
+        let mut view = SiteView::new(settings, categories);
+        view.hreflang = self.inner.db.setting(HREFLANG_KEY).await?;
+        let view = Arc::new(view);
+        if let Ok(mut guard) = self.inner.site.write() {
+            *guard = Some((epoch, view.clone()));
+        }
+        Ok(view)
+    }
+}

@@ -1,0 +1,198 @@
+//! Category, tag and author archives.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use sahifa_store::{ArticleFilter, SlugKind};
+
+use super::article::moved;
+use super::page_number;
+use crate::view;
+use sahifa_http::error::AppError;
+use sahifa_http::serving::{Rendered, serve_page};
+use sahifa_http::state::AppState;
+use sahifa_http::urls;
+
+/// Teasers per archive page.
+const PER_PAGE: i64 = 12;
+
+/// Which archive a request is for.
+#[derive(Clone, Copy)]
+enum Kind {
+    Category,
+    Tag,
+    Author,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Category => "category",
+            Kind::Tag => "tag",
+            Kind::Author => "author",
+        }
+    }
+
+    fn slug_kind(self) -> SlugKind {
+        match self {
+            Kind::Category => SlugKind::Category,
+            Kind::Tag => SlugKind::Tag,
+            Kind::Author => SlugKind::Author,
+        }
+    }
+
+    fn url_of(self) -> fn(&str) -> String {
+        match self {
+            Kind::Category => urls::category,
+            Kind::Tag => urls::tag,
+            Kind::Author => urls::author,
+        }
+    }
+}
+
+/// `GET /category/{slug}`.
+pub async fn show_category(
+    state: State<AppState>,
+    slug: Path<String>,
+    q: Query<HashMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    show(Kind::Category, state, slug, q, h).await
+}
+
+/// `GET /tag/{slug}`.
+pub async fn show_tag(
+    state: State<AppState>,
+    slug: Path<String>,
+    q: Query<HashMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    show(Kind::Tag, state, slug, q, h).await
+}
+
+/// `GET /author/{slug}`.
+pub async fn show_author(
+    state: State<AppState>,
+    slug: Path<String>,
+    q: Query<HashMap<String, String>>,
+    h: HeaderMap,
+) -> Response {
+    show(Kind::Author, state, slug, q, h).await
+}
+
+async fn show(
+    kind: Kind,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let page = match page_number(&query) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let key = format!("{}:{slug}:{page}", kind.name());
+    serve_page(&state, key, &headers, || {
+        render(state.clone(), kind, slug, page)
+    })
+    .await
+}
+
+/// The archive's subject: its id filter, display name and description.
+struct Subject {
+    filter: ArticleFilter,
+    name: String,
+    description: String,
+    slug: String,
+}
+
+async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subject>, AppError> {
+    let db = state.db();
+    Ok(match kind {
+        Kind::Category => db.category_by_slug(slug).await?.map(|c| Subject {
+            filter: ArticleFilter {
+                category_id: Some(c.id),
+                ..Default::default()
+            },
+            name: c.name,
+            description: c.description,
+            slug: c.slug,
+        }),
+        Kind::Tag => db.tag_by_slug(slug).await?.map(|t| Subject {
+            filter: ArticleFilter {
+                tag_id: Some(t.id),
+                ..Default::default()
+            },
+            name: t.name,
+            description: String::new(),
+            slug: t.slug,
+        }),
+        Kind::Author => db.author_by_slug(slug).await?.map(|a| Subject {
+            filter: ArticleFilter {
+                author_id: Some(a.id),
+                ..Default::default()
+            },
+            name: a.name,
+            description: a.bio,
+            slug: a.slug,
+        }),
+    })
+}
+
+async fn render(
+    state: AppState,
+    kind: Kind,
+    slug: String,
+    page: i64,
+) -> Result<Rendered, AppError> {
+    let Some(subject) = subject(&state, kind, &slug).await? else {
+        return moved(&state, kind.slug_kind(), &slug, kind.url_of()).await;
+    };
+    let site = state.site().await?;
+    let listing = state
+        .db()
+        .published_articles(subject.filter, PER_PAGE, (page - 1) * PER_PAGE)
+        .await?;
+    let total_pages = view::page_count(listing.total, PER_PAGE);
+    if page > total_pages {
+        return Err(AppError::NotFound);
+    }
+    let base = (kind.url_of())(&subject.slug);
+    let heading_key = match kind {
+        Kind::Category => "category-archive",
+        Kind::Tag => "tag-archive",
+        Kind::Author => "author-archive",
+    };
+    let mut args = HashMap::new();
+    args.insert(
+        "name".to_string(),
+        sahifa_http::i18n::Arg::Text(subject.name.clone()),
+    );
+    let heading = state.catalog().get(site.lang, heading_key, &args);
+    let title = format!("{heading} - {}", site.settings.name);
+    let description = (!subject.description.is_empty()).then_some(subject.description.as_str());
+    let ctx = json!({
+        "archive": {
+            "kind": kind.name(),
+            "name": subject.name,
+            "description": (!subject.description.is_empty()).then_some(&subject.description),
+        },
+        "articles": view::cards(&site, &listing.items),
+        "pagination": view::pagination(&base, page, total_pages),
+    });
+    let canonical = urls::paged(&base, page);
+    let html = view::render(
+        &state,
+        &site,
+        "archive.html",
+        &title,
+        description,
+        &canonical,
+        ctx,
+    )?;
+    Ok(Rendered::Html(html))
+}

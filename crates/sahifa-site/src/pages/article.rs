@@ -1,0 +1,114 @@
+//! One article, with the parts of the model page in their order (see article.html).
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::json;
+
+use sahifa_store::SlugKind;
+
+use crate::view;
+use sahifa_http::error::AppError;
+use sahifa_http::serving::{Rendered, serve_page};
+use sahifa_http::state::AppState;
+use sahifa_http::urls;
+
+/// `GET /article/{slug}`.
+pub async fn show_article(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let key = format!("article:{slug}");
+    serve_page(&state, key, &headers, || render(state.clone(), slug)).await
+}
+
+async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
+    let db = state.db();
+    let Some(article) = db.published_article(&slug).await? else {
+        return moved(&state, SlugKind::Article, &slug, urls::article).await;
+    };
+    let site = state.site().await?;
+    let related = related_articles(&state, &article).await?;
+    let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
+    let title = format!("{} - {}", article.summary.title, site.settings.name);
+    let canonical = urls::article(&article.summary.slug);
+    let comments = crate::comments::article_block(&state, &site, &article).await?;
+    let ctx = json!({
+        "article": view::article(&state, &site, &article),
+        "related": view::cards(&site, &related),
+        "comments": comments,
+        "seo": crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
+    });
+    let html = view::render(
+        &state,
+        &site,
+        "article.html",
+        &title,
+        description,
+        &canonical,
+        ctx,
+    )?;
+    Ok(Rendered::Html(html))
+}
+
+/// The «مقالات ذات صلة» block: articles about the same thing, chosen by the search index
+/// from the article's own words (3 to 6). Without an index, or when it finds fewer than
+/// three, the database's same-category/shared-tag list fills in.
+async fn related_articles(
+    state: &AppState,
+    article: &sahifa_store::Article,
+) -> Result<Vec<sahifa_store::ArticleSummary>, AppError> {
+    const MAX: usize = 6;
+    const MIN: usize = 3;
+    let db = state.db();
+    let Some(index) = state.search().cloned() else {
+        return Ok(db.related_articles(article).await?);
+    };
+    let id = article.summary.id;
+    let now = chrono::Utc::now().timestamp();
+    let ids = match tokio::task::spawn_blocking(move || index.related(id, MAX, now)).await {
+        Ok(Ok(ids)) => ids,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "related articles from the index failed");
+            Vec::new()
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "related articles task failed");
+            Vec::new()
+        }
+    };
+    // Re-read from the database: only what is published right now is shown.
+    let mut related = db.published_summaries_by_ids(&ids).await?;
+    related.retain(|a| a.id != id);
+    if related.len() < MIN {
+        for extra in db.related_articles(article).await? {
+            if related.len() >= MIN {
+                break;
+            }
+            if related.iter().all(|r| r.id != extra.id) {
+                related.push(extra);
+            }
+        }
+    }
+    related.truncate(MAX);
+    Ok(related)
+}
+
+/// Where a slug that names nothing should send the reader: the normalised spelling (a
+/// link typed with tashkeel or spaces), or the current slug of something renamed.
+pub async fn moved(
+    state: &AppState,
+    kind: SlugKind,
+    slug: &str,
+    url_of: fn(&str) -> String,
+) -> Result<Rendered, AppError> {
+    let normalised = sahifa_text::slug::slugify(slug);
+    if !normalised.is_empty() && normalised != slug {
+        return Ok(Rendered::Moved(url_of(&normalised)));
+    }
+    match state.db().redirect_target(kind, slug).await? {
+        Some(current) => Ok(Rendered::Moved(url_of(&current))),
+        None => Err(AppError::NotFound),
+    }
+}

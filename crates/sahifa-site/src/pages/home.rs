@@ -1,0 +1,102 @@
+//! The front page: the lead story, the latest news and a block per section.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::json;
+
+use sahifa_store::ArticleFilter;
+
+use super::page_number;
+use crate::view;
+use sahifa_http::error::AppError;
+use sahifa_http::serving::{Rendered, serve_page};
+use sahifa_http::state::AppState;
+
+/// Latest-news entries per page.
+const PER_PAGE: i64 = 10;
+/// Teasers per section block.
+const PER_BLOCK: i64 = 4;
+
+/// `GET /`.
+pub async fn show_home(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let page = match page_number(&query) {
+        Ok(p) => p,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let key = format!("home:{page}");
+    serve_page(&state, key, &headers, || render(state.clone(), page)).await
+}
+
+async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
+    let site = state.site().await?;
+    let db = state.db();
+    // Page 1 opens with the lead story; later pages continue the latest list after it.
+    let offset = if page == 1 {
+        0
+    } else {
+        1 + (page - 1) * PER_PAGE
+    };
+    let limit = if page == 1 { PER_PAGE + 1 } else { PER_PAGE };
+    let listing = db
+        .published_articles(ArticleFilter::default(), limit, offset)
+        .await?;
+    let total_pages = view::page_count((listing.total - 1).max(0), PER_PAGE);
+    if page > total_pages {
+        return Err(AppError::NotFound);
+    }
+    let mut items = listing.items;
+    let lead_story = if page == 1 && !items.is_empty() {
+        Some(view::card(&site, &items.remove(0)))
+    } else {
+        None
+    };
+
+    let mut blocks = Vec::new();
+    if page == 1 {
+        for category in site.categories.iter().filter(|c| c.parent_id.is_none()) {
+            let filter = ArticleFilter {
+                category_id: Some(category.id),
+                ..ArticleFilter::default()
+            };
+            let in_category = db.published_articles(filter, PER_BLOCK, 0).await?;
+            if !in_category.items.is_empty() {
+                blocks.push(json!({
+                    "category": {"name": category.name, "url": sahifa_http::urls::category(&category.slug)},
+                    "articles": view::cards(&site, &in_category.items),
+                }));
+            }
+        }
+    }
+
+    let settings = &site.settings;
+    let title = if settings.tagline.is_empty() {
+        settings.name.clone()
+    } else {
+        format!("{} | {}", settings.name, settings.tagline)
+    };
+    let description = (!settings.tagline.is_empty()).then_some(settings.tagline.as_str());
+    let canonical = sahifa_http::urls::paged("/", page);
+    let ctx = json!({
+        "lead_story": lead_story,
+        "latest": view::cards(&site, &items),
+        "category_blocks": blocks,
+        "pagination": view::pagination("/", page, total_pages),
+    });
+    let html = view::render(
+        &state,
+        &site,
+        "home.html",
+        &title,
+        description,
+        &canonical,
+        ctx,
+    )?;
+    Ok(Rendered::Html(html))
+}

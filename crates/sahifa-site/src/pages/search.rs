@@ -1,0 +1,242 @@
+//! `GET /search?q=`: the search page, and the parameter handling it shares with the JSON
+//! search API.
+//!
+//! Search pages are not put in the page cache: every distinct query string would be an
+//! entry, so a crawler inventing queries could push the article pages out. A search is a
+//! few milliseconds of index work, cheaper than the render, so there is nothing to save.
+//!
+//! Parameters never produce an error page: an unparsable page number means page 1, an
+//! unparsable date is ignored (and shown back empty), an unknown sort means relevance.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+
+use sahifa_search::{SearchRequest, SearchResults, Sort};
+
+use crate::view;
+use sahifa_http::error::AppError;
+use sahifa_http::state::{AppState, SiteView};
+use sahifa_http::urls;
+
+/// Results per page on the search page.
+pub const PER_PAGE: usize = 10;
+/// The deepest page offered (results beyond are not worth paging to).
+pub const MAX_PAGE: usize = 100;
+
+/// The search parameters, as understood.
+#[derive(Debug, Clone, Default)]
+pub struct SearchParams {
+    /// The query text as typed.
+    pub q: String,
+    /// Category slug filter.
+    pub category: Option<String>,
+    /// `YYYY-MM-DD` (first day included), as typed when valid.
+    pub from: Option<NaiveDate>,
+    /// `YYYY-MM-DD` (last day included).
+    pub to: Option<NaiveDate>,
+    /// Order.
+    pub sort: Sort,
+    /// 1-based page.
+    pub page: usize,
+}
+
+fn parse_date(raw: Option<&String>) -> Option<NaiveDate> {
+    let ascii = sahifa_text::digits::to_ascii_digits(raw?.trim());
+    NaiveDate::parse_from_str(&ascii, "%Y-%m-%d").ok()
+}
+
+impl SearchParams {
+    /// Reads the query string; never fails.
+    pub fn from_query(query: &HashMap<String, String>, max_page: usize) -> SearchParams {
+        let page = query
+            .get("page")
+            .and_then(|p| {
+                sahifa_text::digits::to_ascii_digits(p.trim())
+                    .parse::<usize>()
+                    .ok()
+            })
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+            .min(max_page);
+        SearchParams {
+            q: query.get("q").cloned().unwrap_or_default(),
+            category: query
+                .get("category")
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty() && c.len() <= 200),
+            from: parse_date(query.get("from")),
+            to: parse_date(query.get("to")),
+            sort: Sort::parse(query.get("sort").map(String::as_str).unwrap_or_default()),
+            page,
+        }
+    }
+
+    /// The index request for these parameters; dates are days in the site's time zone.
+    pub fn request(&self, tz: Tz, per_page: usize) -> SearchRequest {
+        let midnight = |d: NaiveDate| -> Option<i64> {
+            let local = d.and_hms_opt(0, 0, 0)?;
+            tz.from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.timestamp())
+        };
+        SearchRequest {
+            q: self.q.clone(),
+            category: self.category.clone(),
+            from: self.from.and_then(midnight),
+            to: self.to.and_then(|d| d.succ_opt()).and_then(midnight),
+            sort: self.sort,
+            offset: (self.page - 1) * per_page,
+            limit: per_page,
+        }
+    }
+
+    /// `/search?...` for these parameters on `page`, omitting defaults.
+    pub fn url(&self, page: usize) -> String {
+        let mut parts = vec![format!("q={}", urls::query_value(&self.q))];
+        if let Some(c) = &self.category {
+            parts.push(format!("category={}", urls::query_value(c)));
+        }
+        if let Some(d) = self.from {
+            parts.push(format!("from={d}"));
+        }
+        if let Some(d) = self.to {
+            parts.push(format!("to={d}"));
+        }
+        if self.sort != Sort::Relevance {
+            parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("/search?{}", parts.join("&"))
+    }
+}
+
+/// Runs the search off the async threads (index reads are blocking file I/O).
+pub async fn run_search(
+    state: &AppState,
+    request: SearchRequest,
+) -> Result<Option<SearchResults>, AppError> {
+    let Some(index) = state.search().cloned() else {
+        return Ok(None);
+    };
+    let results = tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Some(results))
+}
+
+/// `GET /search`.
+pub async fn show_search(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match render(&state, &query).await {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            // Results change with every edit; the browser may keep nothing.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<String, AppError> {
+    let site = state.site().await?;
+    let params = SearchParams::from_query(query, MAX_PAGE);
+    let has_query = !params.q.trim().is_empty();
+    let results = if has_query {
+        run_search(state, params.request(site.tz, PER_PAGE)).await?
+    } else {
+        Some(SearchResults::default())
+    };
+    let available = results.is_some();
+    let results = results.unwrap_or_default();
+    let total_pages = results.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
+    let ctx = json!({
+        "search": {
+            "q": params.q,
+            "has_query": has_query,
+            "available": available,
+            "total": results.total,
+            "category": params.category,
+            "from": params.from.map(|d| d.to_string()),
+            "to": params.to.map(|d| d.to_string()),
+            "sort": params.sort.as_str(),
+            "categories": category_options(&site, params.category.as_deref()),
+            "results": results.hits.iter().map(|h| hit_view(&site, h)).collect::<Vec<_>>(),
+        },
+        "pagination": pagination(&params, params.page, total_pages),
+    });
+    let heading = state.catalog().text(site.lang, "search-title");
+    let title = if has_query {
+        format!("{heading}: {} - {}", params.q.trim(), site.settings.name)
+    } else {
+        format!("{heading} - {}", site.settings.name)
+    };
+    view::render(state, &site, "search.html", &title, None, "/search", ctx)
+}
+
+fn category_options(site: &SiteView, selected: Option<&str>) -> Vec<Value> {
+    site.categories
+        .iter()
+        .map(|c| {
+            json!({
+                "slug": c.slug,
+                "name": c.name,
+                "child": c.parent_id.is_some(),
+                "selected": selected == Some(c.slug.as_str()),
+            })
+        })
+        .collect()
+}
+
+fn hit_view(site: &SiteView, h: &sahifa_search::SearchHit) -> Value {
+    json!({
+        "title": h.title,
+        "title_html": h.title_html,
+        "url": urls::article(&h.slug),
+        "snippet_html": h.snippet_html,
+        "category": h.category.as_ref().map(|(slug, name)| json!({"name": name, "url": urls::category(slug)})),
+        "date_display": view::display_date(site, &h.published_at),
+        "date_iso": h.published_at.to_rfc3339(),
+    })
+}
+
+/// The theme's pagination block (see docs/THEMES.md) with search URLs.
+fn pagination(params: &SearchParams, current: usize, total_pages: usize) -> Value {
+    if total_pages <= 1 {
+        return Value::Null;
+    }
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total_pages {
+        let near = n.abs_diff(current) <= 2;
+        if n == 1 || n == total_pages || near {
+            if n - last_shown > 1 {
+                pages.push(json!({"number": null, "url": null, "current": false, "gap": true}));
+            }
+            pages.push(
+                json!({"number": n, "url": params.url(n), "current": n == current, "gap": false}),
+            );
+            last_shown = n;
+        }
+    }
+    json!({
+        "current": current,
+        "total": total_pages,
+        "prev_url": (current > 1).then(|| params.url(current - 1)),
+        "next_url": (current < total_pages).then(|| params.url(current + 1)),
+        "pages": pages,
+    })
+}
