@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use sahifa_store::{ArticleStatus, User};
 
@@ -211,25 +210,54 @@ async fn outcome(
     Ok((status, Json(article_json(state, &article))).into_response())
 }
 
-fn article_json(state: &AppState, a: &sahifa_store::Article) -> Value {
+/// An article as every endpoint of the admin API answers it (a documented format: the
+/// names and values do not change). The fields are in alphabetical order, the order the
+/// API has always sent them in.
+#[derive(Debug, Serialize)]
+struct ArticleResponse<'a> {
+    author_id: Option<i64>,
+    /// The Markdown as written.
+    body: &'a str,
+    body_html: &'a str,
+    category_id: Option<i64>,
+    dateline: Option<&'a str>,
+    id: i64,
+    lead: &'a str,
+    published_at: Option<DateTime<Utc>>,
+    slug: &'a str,
+    source: Option<&'a str>,
+    status: ArticleStatus,
+    /// Tag names.
+    tags: Vec<&'a str>,
+    title: &'a str,
+    updated_at: DateTime<Utc>,
+    /// The public page's absolute URL.
+    url: String,
+}
+
+fn article_json<'a>(state: &AppState, a: &'a sahifa_store::Article) -> ArticleResponse<'a> {
     let s = &a.summary;
-    json!({
-        "id": s.id,
-        "slug": s.slug,
-        "title": s.title,
-        "lead": s.lead,
-        "body": a.body_md,
-        "body_html": a.body_html,
-        "dateline": a.dateline,
-        "source": a.source,
-        "status": s.status,
-        "published_at": s.published_at,
-        "updated_at": s.updated_at,
-        "category_id": s.category.as_ref().map(|c| c.id),
-        "author_id": s.author.as_ref().map(|p| p.id),
-        "tags": a.tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
-        "url": format!("{}{}", state.config().base_url, sahifa_http::urls::article(&s.slug)),
-    })
+    ArticleResponse {
+        id: s.id,
+        slug: &s.slug,
+        title: &s.title,
+        lead: &s.lead,
+        body: &a.body_md,
+        body_html: &a.body_html,
+        dateline: a.dateline.as_deref(),
+        source: a.source.as_deref(),
+        status: s.status,
+        published_at: s.published_at,
+        updated_at: s.updated_at,
+        category_id: s.category.as_ref().map(|c| c.id),
+        author_id: s.author.as_ref().map(|p| p.id),
+        tags: a.tags.iter().map(|t| t.name.as_str()).collect(),
+        url: format!(
+            "{}{}",
+            state.config().base_url,
+            sahifa_http::urls::article(&s.slug)
+        ),
+    }
 }
 
 /// `POST /api/v1/admin/articles`.

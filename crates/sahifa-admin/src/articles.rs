@@ -6,11 +6,13 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::Actor;
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind, Saved};
-use sahifa_store::{AdminArticleFilter, AdminArticleRow, Article, ArticleStatus, ListedStatus};
+use sahifa_store::{
+    AdminArticleFilter, AdminArticleRow, Article, ArticleStatus, Author, Category, ListedStatus,
+};
 
 use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
 use sahifa_http::auth::permissions::{can, can_edit_article};
@@ -23,20 +25,59 @@ use sahifa_site::view;
 
 const PER_PAGE: i64 = 20;
 
+/// One article in an admin list, as `article_rows` in `admin/_macros.html` prints it (the
+/// article list and the dashboard's sections).
+#[derive(Debug, Serialize)]
+pub struct ArticleRow<'a> {
+    id: i64,
+    title: &'a str,
+    status: ListedStatus,
+    edit_url: String,
+    /// Only a published article has a public page to link to.
+    public_url: Option<String>,
+    owner: Option<&'a str>,
+    author: Option<&'a str>,
+    category: Option<&'a str>,
+    updated: String,
+    published: Option<String>,
+}
+
 /// A list row as the admin templates print it.
-pub fn row_view(site: &SiteView, r: &AdminArticleRow) -> Value {
-    json!({
-        "id": r.id,
-        "title": r.title,
-        "status": ListedStatus::of(r.status, r.review_requested),
-        "edit_url": format!("/admin/articles/{}", r.id),
-        "public_url": (r.status == ArticleStatus::Published).then(|| urls::article(&r.slug)),
-        "owner": r.owner_name,
-        "author": r.author_name,
-        "category": r.category_name,
-        "updated": view::display_date(site, &r.updated_at),
-        "published": r.published_at.map(|p| view::display_date(site, &p)),
-    })
+pub fn row_view<'a>(site: &SiteView, r: &'a AdminArticleRow) -> ArticleRow<'a> {
+    ArticleRow {
+        id: r.id,
+        title: &r.title,
+        status: ListedStatus::of(r.status, r.review_requested),
+        edit_url: format!("/admin/articles/{}", r.id),
+        public_url: (r.status == ArticleStatus::Published).then(|| urls::article(&r.slug)),
+        owner: r.owner_name.as_deref(),
+        author: r.author_name.as_deref(),
+        category: r.category_name.as_deref(),
+        updated: view::display_date(site, &r.updated_at),
+        published: r.published_at.map(|p| view::display_date(site, &p)),
+    }
+}
+
+/// The context of `admin/articles.html`: the filtered, paginated article list.
+#[derive(Debug, Serialize)]
+struct ArticleListPage<'a> {
+    rows: Vec<ArticleRow<'a>>,
+    total: i64,
+    /// Page links (`null` when there is one page).
+    pagination: Option<view::Pagination>,
+    filter: ArticleListFilter<'a>,
+    categories: Vec<Category>,
+    authors: Vec<Author>,
+    notice: Option<&'static str>,
+}
+
+/// The filter form as the request set it, so the list page shows it selected.
+#[derive(Debug, Serialize)]
+struct ArticleListFilter<'a> {
+    status: Option<ListedStatus>,
+    category: Option<i64>,
+    author: Option<i64>,
+    q: Option<&'a str>,
 }
 
 /// `GET /admin/articles?status=&category=&author=&q=&page=`.
@@ -80,21 +121,21 @@ pub async fn list_articles(
     } else {
         format!("/admin/articles?{}", base_query.join("&"))
     };
-    let pagination = view::pagination(&base, page, total_pages);
-    let ctx = json!({
-        "rows": rows.iter().map(|r| row_view(&site, r)).collect::<Vec<_>>(),
-        "total": total,
-        "pagination": pagination,
-        "filter": {
-            "status": filter.status,
-            "category": filter.category_id,
-            "author": filter.author_id,
-            "q": query.get("q"),
+    let pagination = view::paginate(&base, page, total_pages);
+    let ctx = ArticleListPage {
+        rows: rows.iter().map(|r| row_view(&site, r)).collect(),
+        total,
+        pagination,
+        filter: ArticleListFilter {
+            status: filter.status,
+            category: filter.category_id,
+            author: filter.author_id,
+            q: query.get("q").map(String::as_str),
         },
-        "categories": state.db().categories().await?,
-        "authors": state.db().authors().await?,
-        "notice": notice(&query),
-    });
+        categories: state.db().categories().await?,
+        authors: state.db().authors().await?,
+        notice: notice(&query),
+    };
     render(
         &state,
         Some(&current),
@@ -242,7 +283,8 @@ fn wanted_status(form: &FormFields) -> ArticleStatus {
     }
 }
 
-struct EditorPage<'a> {
+/// What a handler asks the editor page to show.
+struct EditorInput<'a> {
     article_id: Option<i64>,
     values: &'a EditorValues,
     errors: &'a [(&'static str, &'static str)],
@@ -251,12 +293,48 @@ struct EditorPage<'a> {
     pending_review: bool,
     status: StatusCode,
     notice: Option<&'static str>,
+    /// Why the save collided with another one, when it did (a catalogue key).
+    conflict: Option<&'static str>,
+}
+
+/// The context of `admin/editor.html`: the article form, new or loaded.
+#[derive(Debug, Serialize)]
+struct EditorPage<'a> {
+    article_id: Option<i64>,
+    /// Where the form posts.
+    action: String,
+    v: &'a EditorValues,
+    /// Field name → message key.
+    errors: HashMap<&'static str, &'static str>,
+    preview_html: Option<&'a str>,
+    public_url: Option<&'a str>,
+    pending_review: bool,
+    /// The statuses the user may choose.
+    statuses: Vec<&'static str>,
+    can_submit_review: bool,
+    categories: Vec<Category>,
+    authors: Vec<Author>,
+    /// The image choices (empty for a user who may not upload).
+    media: Vec<MediaChoice<'a>>,
+    notice: Option<&'static str>,
+    /// A save refused because it collided with another one: the message, above the
+    /// writer's text, which the form keeps so nothing typed is lost.
+    conflict: Option<&'static str>,
+}
+
+/// One image the editor offers as the featured image.
+#[derive(Debug, Serialize)]
+struct MediaChoice<'a> {
+    id: i64,
+    /// The alt text, or the file name for an image without one.
+    label: &'a str,
+    thumb: String,
 }
 
 async fn editor(
     state: &AppState,
     current: &CurrentUser,
-    page: EditorPage<'_>,
+    page: EditorInput<'_>,
 ) -> Result<Response, AppError> {
     let user = &current.user;
     let mut statuses = vec!["draft"];
@@ -268,22 +346,36 @@ async fn editor(
     } else {
         (Vec::new(), 0)
     };
-    let errors: HashMap<&str, &str> = page.errors.iter().copied().collect();
-    let ctx = json!({
-        "article_id": page.article_id,
-        "action": page.article_id.map(|id| format!("/admin/articles/{id}")).unwrap_or_else(|| "/admin/articles/new".into()),
-        "v": page.values,
-        "errors": errors,
-        "preview_html": page.preview,
-        "public_url": page.public_url,
-        "pending_review": page.pending_review,
-        "statuses": statuses,
-        "can_submit_review": !can(user, Capability::PublishOwn),
-        "categories": state.db().categories().await?,
-        "authors": state.db().authors().await?,
-        "media": media.iter().map(|m| json!({"id": m.id, "label": if m.alt.is_empty() { m.original_name.clone() } else { m.alt.clone() }, "thumb": sahifa_http::media::thumb_url(m)})).collect::<Vec<_>>(),
-        "notice": page.notice,
-    });
+    let ctx = EditorPage {
+        article_id: page.article_id,
+        action: page
+            .article_id
+            .map(|id| format!("/admin/articles/{id}"))
+            .unwrap_or_else(|| "/admin/articles/new".into()),
+        v: page.values,
+        errors: page.errors.iter().copied().collect(),
+        preview_html: page.preview.as_deref(),
+        public_url: page.public_url.as_deref(),
+        pending_review: page.pending_review,
+        statuses,
+        can_submit_review: !can(user, Capability::PublishOwn),
+        categories: state.db().categories().await?,
+        authors: state.db().authors().await?,
+        media: media
+            .iter()
+            .map(|m| MediaChoice {
+                id: m.id,
+                label: if m.alt.is_empty() {
+                    &m.original_name
+                } else {
+                    &m.alt
+                },
+                thumb: sahifa_http::media::thumb_url(m),
+            })
+            .collect(),
+        notice: page.notice,
+        conflict: page.conflict,
+    };
     let title = if page.article_id.is_some() {
         "admin-edit-article-title"
     } else {
@@ -314,7 +406,7 @@ pub async fn new_article(
     editor(
         &state,
         &current,
-        EditorPage {
+        EditorInput {
             article_id: None,
             values: &values,
             errors: &[],
@@ -323,6 +415,7 @@ pub async fn new_article(
             pending_review: false,
             status: StatusCode::OK,
             notice: None,
+            conflict: None,
         },
     )
     .await
@@ -346,7 +439,7 @@ pub async fn edit_article(
     editor(
         &state,
         &current,
-        EditorPage {
+        EditorInput {
             article_id: Some(id),
             values: &values,
             errors: &[],
@@ -355,6 +448,7 @@ pub async fn edit_article(
             pending_review: pending,
             status: StatusCode::OK,
             notice: notice(&query),
+            conflict: None,
         },
     )
     .await
@@ -422,8 +516,8 @@ async fn save(
         errors: &'a [(&'static str, &'static str)],
         preview: Option<String>,
         status: StatusCode,
-    ) -> EditorPage<'a> {
-        EditorPage {
+    ) -> EditorInput<'a> {
+        EditorInput {
             article_id: id,
             values,
             errors,
@@ -432,6 +526,7 @@ async fn save(
             pending_review: false,
             status,
             notice: None,
+            conflict: None,
         }
     }
     if action == "preview" {
@@ -459,6 +554,11 @@ async fn save(
                 page(id, &values, &errors, None, StatusCode::UNPROCESSABLE_ENTITY),
             )
             .await
+        }
+        Err(AppError::Conflict(key)) => {
+            let mut input = page(id, &values, &[], None, StatusCode::CONFLICT);
+            input.conflict = Some(key);
+            editor(state, current, input).await
         }
         Err(other) => Err(other),
         Ok(saved) => Ok(see_other(&format!(

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::Actor;
 use sahifa_newsroom::comments::{BlockTarget, CommentEdit, Moderation};
-use sahifa_store::CommentStatus;
+use sahifa_store::{AdminComment, CommentStatus};
 
 use super::{FormFields, form_with_csrf, notice, render, require};
 use sahifa_http::auth::{Capability, CurrentUser};
@@ -36,6 +36,52 @@ fn actor(current: &CurrentUser) -> Actor {
     Actor::User(current.user.clone())
 }
 
+/// The context of `admin/comments.html`: the moderation queue of one status.
+#[derive(Debug, Serialize)]
+struct CommentListPage<'a> {
+    /// The tab shown (`pending`, `approved`, `spam`, `trash`).
+    status: &'static str,
+    tabs: Vec<CommentTab>,
+    rows: Vec<CommentRow<'a>>,
+    /// Page links (`null` when there is one page).
+    pagination: Option<view::Pagination>,
+    notice: Option<&'static str>,
+    /// The export/erase panel is for administrators.
+    can_privacy: bool,
+}
+
+/// One status tab of the queue, with its count.
+#[derive(Debug, Serialize)]
+struct CommentTab {
+    status: &'static str,
+    count: i64,
+    current: bool,
+    url: String,
+    /// The label's message key.
+    key: String,
+}
+
+/// One comment in the queue.
+#[derive(Debug, Serialize)]
+struct CommentRow<'a> {
+    id: i64,
+    name: String,
+    email: &'a str,
+    /// The commenter's link, `None` unless it is a safe http(s) URL.
+    url: Option<String>,
+    ip: Option<&'a str>,
+    /// The body as sanitised HTML.
+    html: String,
+    staff: bool,
+    /// Why the filters held it, empty when they did not.
+    reason: &'a str,
+    date: String,
+    article_title: &'a str,
+    article_id: i64,
+    article_url: String,
+    public_url: String,
+}
+
 /// `GET /admin/comments?status=&page=`.
 pub async fn list_comments(
     State(state): State<AppState>,
@@ -51,45 +97,47 @@ pub async fn list_comments(
         .admin_comments(status, PER_PAGE, (page - 1) * PER_PAGE)
         .await?;
     let counts = db.comment_status_counts().await?;
-    let tabs: Vec<Value> = counts
+    let tabs = counts
         .iter()
         .map(|(s, n)| {
             let s = s.as_str();
-            json!({"status": s, "count": n, "current": s == status.as_str(),
-                   "url": format!("/admin/comments?status={s}"),
-                   "key": format!("admin-comments-tab-{s}")})
+            CommentTab {
+                status: s,
+                count: *n,
+                current: s == status.as_str(),
+                url: format!("/admin/comments?status={s}"),
+                key: format!("admin-comments-tab-{s}"),
+            }
         })
         .collect();
-    let rows: Vec<Value> = rows
+    let rows = rows
         .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": text::clean(&c.author_name),
-                "email": c.email,
-                "url": text::safe_url(&c.url),
-                "ip": c.ip,
-                "html": text::to_html(&c.body),
-                "staff": c.is_staff != 0,
-                "reason": c.reason,
-                "date": view::display_date(&site, &c.created_at),
-                "article_title": c.article_title,
-                "article_id": c.article_id,
-                "article_url": urls::article(&c.article_slug),
-                "public_url": format!("{}#comment-{}", urls::article(&c.article_slug), c.id),
-            })
+        .map(|c| CommentRow {
+            id: c.id,
+            name: text::clean(&c.author_name),
+            email: &c.email,
+            url: text::safe_url(&c.url),
+            ip: c.ip.as_deref(),
+            html: text::to_html(&c.body),
+            staff: c.is_staff != 0,
+            reason: &c.reason,
+            date: view::display_date(&site, &c.created_at),
+            article_title: &c.article_title,
+            article_id: c.article_id,
+            article_url: urls::article(&c.article_slug),
+            public_url: format!("{}#comment-{}", urls::article(&c.article_slug), c.id),
         })
         .collect();
     let pages = view::page_count(total, PER_PAGE);
     let status = status.as_str();
-    let ctx = json!({
-        "status": status,
-        "tabs": tabs,
-        "rows": rows,
-        "pagination": view::pagination(&format!("/admin/comments?status={status}"), page, pages),
-        "notice": notice(&query),
-        "can_privacy": sahifa_http::auth::permissions::can(&current.user, Capability::ManageUsers),
-    });
+    let ctx = CommentListPage {
+        status,
+        tabs,
+        rows,
+        pagination: view::paginate(&format!("/admin/comments?status={status}"), page, pages),
+        notice: notice(&query),
+        can_privacy: sahifa_http::auth::permissions::can(&current.user, Capability::ManageUsers),
+    };
     render(
         &state,
         Some(&current),
@@ -135,6 +183,14 @@ pub async fn bulk(
     Ok(back(&fields, "comments-updated"))
 }
 
+/// The context of `admin/comment_edit.html`: one comment's edit form.
+#[derive(Debug, Serialize)]
+struct CommentEditPage<'a> {
+    c: &'a AdminComment,
+    html: String,
+    article_url: String,
+}
+
 /// `GET /admin/comments/{id}`: the edit form with a staff reply box.
 pub async fn edit_comment(
     State(state): State<AppState>,
@@ -147,11 +203,11 @@ pub async fn edit_comment(
         .admin_comment(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let ctx = json!({
-        "c": c,
-        "html": text::to_html(&c.body),
-        "article_url": urls::article(&c.article_slug),
-    });
+    let ctx = CommentEditPage {
+        c: &c,
+        html: text::to_html(&c.body),
+        article_url: urls::article(&c.article_slug),
+    };
     render(
         &state,
         Some(&current),
@@ -223,6 +279,33 @@ pub async fn block(
     Ok(back(&fields, "blocked"))
 }
 
+/// The context of `admin/comment_settings.html`.
+#[derive(Debug, Serialize)]
+struct CommentSettingsPage {
+    /// Every comment setting by its key without the `comments.` prefix, as stored text.
+    s: HashMap<&'static str, String>,
+    /// The articles whose comments were closed by hand.
+    closed: Vec<ClosedArticle>,
+    /// The captcha modes to choose from.
+    modes: [&'static str; 3],
+    notice: Option<&'static str>,
+}
+
+/// An article with comments closed, listed with a button to reopen them.
+#[derive(Debug, Serialize)]
+struct ClosedArticle {
+    id: i64,
+    title: String,
+    url: String,
+}
+
+/// A commenter's data as `POST /admin/comments/privacy` (`action=export`) downloads it.
+#[derive(Debug, Serialize)]
+struct CommentExport<'a> {
+    email: &'a str,
+    comments: &'a [AdminComment],
+}
+
 /// `GET /admin/comments/settings`.
 pub async fn show_settings(
     State(state): State<AppState>,
@@ -231,24 +314,32 @@ pub async fn show_settings(
 ) -> Result<Response, AppError> {
     require(&current, Capability::ModerateComments)?;
     let s = CommentSettings::load(state.db()).await?;
-    let values: HashMap<&str, String> = s
+    let values: HashMap<&'static str, String> = s
         .pairs()
         .into_iter()
         .map(|(k, v)| (k.trim_start_matches("comments."), v))
         .collect();
-    let closed: Vec<Value> = state
+    let closed = state
         .db()
         .closed_comment_articles()
         .await?
         .into_iter()
-        .map(|(id, title, slug)| json!({"id": id, "title": title, "url": urls::article(&slug)}))
+        .map(|(id, title, slug)| ClosedArticle {
+            id,
+            title,
+            url: urls::article(&slug),
+        })
         .collect();
-    let ctx = json!({
-        "s": values,
-        "closed": closed,
-        "modes": [CaptchaMode::Off.as_str(), CaptchaMode::All.as_str(), CaptchaMode::Anonymous.as_str()],
-        "notice": notice(&query),
-    });
+    let ctx = CommentSettingsPage {
+        s: values,
+        closed,
+        modes: [
+            CaptchaMode::Off.as_str(),
+            CaptchaMode::All.as_str(),
+            CaptchaMode::Anonymous.as_str(),
+        ],
+        notice: notice(&query),
+    };
     render(
         &state,
         Some(&current),
@@ -334,7 +425,10 @@ pub async fn privacy(
                 .export_comments(&actor(&current), &email)
                 .await?;
             let email = sahifa_store::normalise_email(&email).unwrap_or(email);
-            let body = json!({"email": email, "comments": rows});
+            let body = CommentExport {
+                email: &email,
+                comments: &rows,
+            };
             let mut response = axum::Json(body).into_response();
             let h = response.headers_mut();
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

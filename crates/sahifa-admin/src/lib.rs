@@ -28,7 +28,7 @@ use axum::Router;
 use axum::extract::FromRequest;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_http::auth::permissions::can;
 use sahifa_http::auth::{Capability, CurrentUser, csrf};
@@ -170,8 +170,16 @@ pub fn require(current: &CurrentUser, capability: Capability) -> Result<(), AppE
     }
 }
 
+/// One link of the admin navigation (`admin_nav` in `admin/base.html`).
+#[derive(Debug, Serialize)]
+struct NavItem {
+    url: &'static str,
+    /// The Fluent key of the link text.
+    key: &'static str,
+}
+
 /// The admin navigation the user's role allows.
-fn nav(current: &CurrentUser) -> Vec<Value> {
+fn nav(current: &CurrentUser) -> Vec<NavItem> {
     let items: Vec<(&str, &str, Option<Capability>)> = vec![
         ("/admin", "admin-nav-dashboard", None),
         ("/admin/articles", "admin-nav-articles", None),
@@ -221,45 +229,77 @@ fn nav(current: &CurrentUser) -> Vec<Value> {
     items
         .into_iter()
         .filter(|(_, _, cap)| cap.is_none_or(|c| can(&current.user, c)))
-        .map(|(url, key, _)| json!({"url": url, "key": key}))
+        .map(|(url, key, _)| NavItem { url, key })
         .collect()
 }
 
 /// [`render`] answering with `status` (a form shown again with errors is a 422, a refused
 /// login a 401 or 429).
-pub async fn render_with_status(
+pub async fn render_with_status<T: Serialize>(
     status: axum::http::StatusCode,
     state: &AppState,
     current: Option<&CurrentUser>,
     template: &str,
     title_key: &str,
-    ctx: Value,
+    ctx: T,
 ) -> Result<axum::response::Response, AppError> {
     let mut response = render(state, current, template, title_key, ctx).await?;
     *response.status_mut() = status;
     Ok(response)
 }
 
+/// The signed-in user as the admin layout shows them (`me` in `admin/base.html` and
+/// `admin/profile.html`).
+#[derive(Debug, Serialize)]
+struct Me<'a> {
+    id: i64,
+    name: &'a str,
+    email: &'a str,
+    role: &'static str,
+}
+
 /// What every admin page's layout shows about the signed-in user.
-fn layout_context(current: &CurrentUser) -> Value {
-    json!({
-        "me": {
-            "id": current.user.id,
-            "name": current.user.name,
-            "email": current.user.email,
-            "role": current.user.role.as_str(),
+#[derive(Debug, Serialize)]
+struct Layout<'a> {
+    me: Me<'a>,
+    admin_nav: Vec<NavItem>,
+}
+
+/// The layout context of `current`'s pages.
+fn layout_context(current: &CurrentUser) -> Layout<'_> {
+    Layout {
+        me: Me {
+            id: current.user.id,
+            name: &current.user.name,
+            email: &current.user.email,
+            role: current.user.role.as_str(),
         },
-        "admin_nav": nav(current),
-    })
+        admin_nav: nav(current),
+    }
+}
+
+/// The context an admin template receives: the page's own fields, then the title key, the
+/// layout and the CSRF token. Flattened in this order, a layout key wins over a page key of
+/// the same name, as it always has.
+#[derive(Serialize)]
+struct PageContext<'a, T> {
+    #[serde(flatten)]
+    page: &'a T,
+    title_key: &'a str,
+    #[serde(flatten)]
+    layout: Option<Layout<'a>>,
+    /// Absent for anonymous pages (the login form carries its own token).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csrf: Option<&'a str>,
 }
 
 /// Renders an admin page: `ctx` plus the user, the CSRF token and the navigation.
-pub async fn render(
+pub async fn render<T: Serialize>(
     state: &AppState,
     current: Option<&CurrentUser>,
     template: &str,
     title_key: &str,
-    mut ctx: Value,
+    ctx: T,
 ) -> Result<axum::response::Response, AppError> {
     let site = state.site().await?;
     let title = format!(
@@ -267,15 +307,13 @@ pub async fn render(
         state.catalog().text(site.lang, title_key),
         site.settings.name
     );
-    if let Value::Object(map) = &mut ctx {
-        map.insert("title_key".into(), json!(title_key));
-        if let Some(current) = current {
-            if let Value::Object(layout) = layout_context(current) {
-                map.extend(layout);
-            }
-            map.insert("csrf".into(), json!(current.session.csrf_token));
-        }
-    }
+    let ctx = serde_json::to_value(PageContext {
+        page: &ctx,
+        title_key,
+        layout: current.map(layout_context),
+        csrf: current.map(|c| c.session.csrf_token.as_str()),
+    })
+    .map_err(|e| AppError::Internal(format!("admin page context for {template}: {e}")))?;
     let html = sahifa_site::view::render(state, &site, template, &title, None, "/admin", ctx)?;
     let mut response = axum::response::IntoResponse::into_response(axum::response::Html(html));
     // Admin pages show private drafts: never store them in shared or browser caches.
@@ -336,6 +374,15 @@ pub async fn telegram_context(
             {
                 return AppError::Forbidden.into_response();
             }
+            // The Telegram pages take the layout as a JSON map (their context type is public
+            // and built by other mounts too), so it is converted here.
+            let layout = match serde_json::to_value(layout_context(&current)) {
+                Ok(layout) => layout,
+                Err(e) => {
+                    return AppError::Internal(format!("admin layout context: {e}"))
+                        .into_response();
+                }
+            };
             request
                 .extensions_mut()
                 .insert(crate::telegram::AdminContext {
@@ -343,7 +390,7 @@ pub async fn telegram_context(
                     can_manage_settings: can(&current.user, Capability::ManageSettings),
                     can_retry: can(&current.user, Capability::PublishOthers),
                     csrf_token: current.session.csrf_token.clone(),
-                    layout: layout_context(&current),
+                    layout,
                 });
             next.run(request).await
         }

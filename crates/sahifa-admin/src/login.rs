@@ -9,7 +9,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::Utc;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{FormFields, form_with_csrf, render};
 use sahifa_http::auth::session::{cookie, set_cookie};
@@ -37,6 +37,36 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The context of `admin/login.html`.
+#[derive(Debug, Serialize)]
+struct LoginPage<'a> {
+    /// The refusal, already in the site's language.
+    error: Option<&'a str>,
+    email: &'a str,
+    /// Where to go after logging in.
+    next: &'a str,
+    /// The token the form echoes; its twin is in the login CSRF cookie.
+    login_csrf: &'a str,
+}
+
+/// The context of `admin/profile.html`: the user's sessions.
+#[derive(Debug, Serialize)]
+struct ProfilePage<'a> {
+    sessions: Vec<ProfileSession<'a>>,
+    notice: Option<&'static str>,
+}
+
+/// One signed-in session of the user.
+#[derive(Debug, Serialize)]
+struct ProfileSession<'a> {
+    /// The session this page is being viewed in.
+    current: bool,
+    created: String,
+    last_seen: String,
+    user_agent: &'a str,
+    ip: &'a str,
+}
+
 async fn login_page(
     state: &AppState,
     status: StatusCode,
@@ -45,7 +75,12 @@ async fn login_page(
     next: &str,
 ) -> Result<Response, AppError> {
     let token = random_token();
-    let ctx = json!({"error": error, "email": email, "next": next, "login_csrf": token});
+    let ctx = LoginPage {
+        error: error.as_deref(),
+        email,
+        next,
+        login_csrf: &token,
+    };
     let mut response = render(state, None, "admin/login.html", "admin-login-title", ctx).await?;
     *response.status_mut() = status;
     if let Ok(value) = HeaderValue::from_str(&set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600)) {
@@ -173,22 +208,20 @@ pub async fn show_profile(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let site = state.site().await?;
-    let sessions: Vec<_> = state
-        .db()
-        .user_sessions(current.user.id)
-        .await?
-        .into_iter()
-        .map(|s| {
-            json!({
-                "current": s.token_hash == current.session.token_hash,
-                "created": sahifa_site::view::display_date(&site, &s.created_at),
-                "last_seen": sahifa_site::view::display_date(&site, &s.last_seen_at),
-                "user_agent": s.user_agent,
-                "ip": s.ip,
+    let sessions = state.db().user_sessions(current.user.id).await?;
+    let ctx = ProfilePage {
+        sessions: sessions
+            .iter()
+            .map(|s| ProfileSession {
+                current: s.token_hash == current.session.token_hash,
+                created: sahifa_site::view::display_date(&site, &s.created_at),
+                last_seen: sahifa_site::view::display_date(&site, &s.last_seen_at),
+                user_agent: &s.user_agent,
+                ip: &s.ip,
             })
-        })
-        .collect();
-    let ctx = json!({"sessions": sessions, "notice": super::notice(&query)});
+            .collect(),
+        notice: super::notice(&query),
+    };
     render(
         &state,
         Some(&current),

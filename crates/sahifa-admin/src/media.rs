@@ -13,7 +13,7 @@ use std::path::{Path as FsPath, PathBuf};
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 
@@ -100,9 +100,9 @@ async fn error_message(state: &AppState, err: &MediaError) -> Result<String, App
     Ok(state.catalog().get(site.lang, err.message_key(), &args))
 }
 
-/// What the library page shows besides the grid.
+/// What a handler asks the library page to show besides the grid.
 #[derive(Default)]
-struct LibraryPage {
+struct LibraryState {
     /// The upload form as typed (alt, caption) and why it was refused.
     upload_alt: String,
     upload_caption: String,
@@ -114,34 +114,92 @@ struct LibraryPage {
     notice: Option<&'static str>,
 }
 
-fn item_view(
-    m: &MediaRow,
+/// The context of `admin/media.html`: the upload form and one page of the library.
+#[derive(Debug, Serialize)]
+struct MediaPage<'a> {
+    items: Vec<MediaItem<'a>>,
+    total: i64,
+    /// Page links (`null` when there is one page).
+    pagination: Option<sahifa_site::view::Pagination>,
+    upload: UploadForm<'a>,
+    in_use: Option<MediaInUse<'a>>,
+    /// The largest accepted upload, for the hint.
+    max_mb: usize,
+    notice: Option<&'static str>,
+}
+
+/// The upload form as typed, and why it was refused.
+#[derive(Debug, Serialize)]
+struct UploadForm<'a> {
+    alt: &'a str,
+    caption: &'a str,
+    /// Already in the site's language.
+    error: Option<&'a str>,
+}
+
+/// A refused deletion: the media item and the articles that still use it.
+#[derive(Debug, Serialize)]
+struct MediaInUse<'a> {
+    id: i64,
+    articles: Vec<UsingArticle<'a>>,
+}
+
+/// An article using a media item, linked to its editor.
+#[derive(Debug, Serialize)]
+struct UsingArticle<'a> {
+    title: &'a str,
+    url: String,
+}
+
+/// One item of the library grid, with its alt/caption form.
+#[derive(Debug, Serialize)]
+struct MediaItem<'a> {
+    id: i64,
+    thumb: String,
+    srcset: String,
+    original: String,
+    /// The stored text, or the text of a refused edit of this item as typed.
+    alt: &'a str,
+    caption: &'a str,
+    /// The refused edit's message key.
+    error: Option<&'static str>,
+    width: i64,
+    height: i64,
+    kb: i64,
+    variants: usize,
+    name: &'a str,
+    /// How many articles use it as their image.
     used_by: i64,
-    editing: Option<&(i64, String, String, &'static str)>,
-) -> Value {
+}
+
+fn item_view<'a>(
+    m: &'a MediaRow,
+    used_by: i64,
+    editing: Option<&'a (i64, String, String, &'static str)>,
+) -> MediaItem<'a> {
     let typed = editing.filter(|e| e.0 == m.id);
-    json!({
-        "id": m.id,
-        "thumb": thumb_url(m),
-        "srcset": srcset(m, "webp"),
-        "original": original_url(m),
-        "alt": typed.map(|e| e.1.clone()).unwrap_or_else(|| m.alt.clone()),
-        "caption": typed.map(|e| e.2.clone()).unwrap_or_else(|| m.caption.clone()),
-        "error": typed.map(|e| e.3),
-        "width": m.width,
-        "height": m.height,
-        "kb": (m.bytes + 1023) / 1024,
-        "variants": variants(m).len(),
-        "name": m.original_name,
-        "used_by": used_by,
-    })
+    MediaItem {
+        id: m.id,
+        thumb: thumb_url(m),
+        srcset: srcset(m, "webp"),
+        original: original_url(m),
+        alt: typed.map_or(m.alt.as_str(), |e| e.1.as_str()),
+        caption: typed.map_or(m.caption.as_str(), |e| e.2.as_str()),
+        error: typed.map(|e| e.3),
+        width: m.width,
+        height: m.height,
+        kb: (m.bytes + 1023) / 1024,
+        variants: variants(m).len(),
+        name: &m.original_name,
+        used_by,
+    }
 }
 
 async fn library(
     state: &AppState,
     current: &CurrentUser,
     page_number: i64,
-    page: LibraryPage,
+    page: LibraryState,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let db = state.db();
@@ -153,29 +211,34 @@ async fn library(
         let used_by = db.media_usage(m.id).await?.len() as i64;
         items.push(item_view(m, used_by, page.editing.as_ref()));
     }
-    let in_use = page.in_use.map(|(id, articles)| {
-        json!({
-            "id": id,
-            "articles": articles
-                .iter()
-                .map(|(aid, title)| json!({"title": title, "url": format!("/admin/articles/{aid}")}))
-                .collect::<Vec<_>>(),
-        })
+    let in_use = page.in_use.as_ref().map(|(id, articles)| MediaInUse {
+        id: *id,
+        articles: articles
+            .iter()
+            .map(|(aid, title)| UsingArticle {
+                title,
+                url: format!("/admin/articles/{aid}"),
+            })
+            .collect(),
     });
-    let pagination = sahifa_site::view::pagination(
+    let pagination = sahifa_site::view::paginate(
         "/admin/media",
         page_number,
         sahifa_site::view::page_count(total, PER_PAGE),
     );
-    let ctx = json!({
-        "items": items,
-        "total": total,
-        "pagination": pagination,
-        "upload": {"alt": page.upload_alt, "caption": page.upload_caption, "error": page.upload_error},
-        "in_use": in_use,
-        "max_mb": Limits::default().max_bytes / (1024 * 1024),
-        "notice": page.notice,
-    });
+    let ctx = MediaPage {
+        items,
+        total,
+        pagination,
+        upload: UploadForm {
+            alt: &page.upload_alt,
+            caption: &page.upload_caption,
+            error: page.upload_error.as_deref(),
+        },
+        in_use,
+        max_mb: Limits::default().max_bytes / (1024 * 1024),
+        notice: page.notice,
+    };
     render_with_status(
         status,
         state,
@@ -195,7 +258,7 @@ pub async fn list_media(
 ) -> Result<Response, AppError> {
     require(&current, Capability::UploadMedia)?;
     let page = sahifa_site::pages::page_number(&query)?;
-    let view = LibraryPage {
+    let view = LibraryState {
         notice: notice(&query),
         ..Default::default()
     };
@@ -321,7 +384,7 @@ pub async fn upload_media(
         |upload_alt: String, upload_caption: String, message: String, status: StatusCode| {
             let (state, current) = (&state, &current);
             async move {
-                let page = LibraryPage {
+                let page = LibraryState {
                     upload_alt,
                     upload_caption,
                     upload_error: Some(message),
@@ -460,7 +523,7 @@ pub async fn save_media(
         Ok(()) => Ok(see_other("/admin/media?msg=saved")),
         Err(err) => {
             let key = first_field_error(err)?;
-            let page = LibraryPage {
+            let page = LibraryState {
                 editing: Some((id, alt, caption, key)),
                 ..Default::default()
             };
@@ -483,7 +546,7 @@ pub async fn delete_media(
     let media = match state.newsroom().delete_media(&actor, id).await? {
         Ok(media) => media,
         Err(in_use) => {
-            let page = LibraryPage {
+            let page = LibraryState {
                 in_use: Some((id, in_use.articles)),
                 ..Default::default()
             };

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use sahifa_store::{ArticleInput, Revision};
@@ -27,6 +27,54 @@ async fn editable_revisions(
     Ok((article.summary.title, state.db().revisions(id).await?))
 }
 
+/// The context of `admin/revisions.html`: an article's saves, newest first.
+#[derive(Debug, Serialize)]
+struct RevisionsPage<'a> {
+    article_id: i64,
+    article_title: &'a str,
+    revisions: Vec<RevisionRow<'a>>,
+    notice: Option<&'static str>,
+}
+
+/// One save of the article.
+#[derive(Debug, Serialize)]
+struct RevisionRow<'a> {
+    id: i64,
+    /// `None` when the account is gone or the save was the system's.
+    who: Option<&'a str>,
+    when: String,
+    title: &'a str,
+    status: &'static str,
+}
+
+/// The context of `admin/diff.html`: two revisions compared field by field.
+#[derive(Debug, Serialize)]
+struct DiffPage<'a> {
+    article_id: i64,
+    article_title: &'a str,
+    /// The older and the newer revision's ids.
+    old: i64,
+    new: i64,
+    rows: Vec<DiffRow>,
+}
+
+/// One field of the comparison.
+#[derive(Debug, Serialize)]
+struct DiffRow {
+    /// The field label's message key.
+    key: &'static str,
+    changed: bool,
+    spans: Vec<DiffSpan>,
+}
+
+/// A run of words the two versions share, or that one of them alone has.
+#[derive(Debug, Serialize)]
+struct DiffSpan {
+    /// `equal`, `insert` or `delete`.
+    op: &'static str,
+    text: String,
+}
+
 /// `GET /admin/articles/{id}/revisions`.
 pub async fn list_revisions(
     State(state): State<AppState>,
@@ -36,20 +84,30 @@ pub async fn list_revisions(
 ) -> Result<Response, AppError> {
     let site = state.site().await?;
     let (title, revisions) = editable_revisions(&state, &current, id).await?;
-    let rows: Vec<Value> = revisions
+    let rows = revisions
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "who": r.user_name,
-                "when": format!("{} {}", view::display_date(&site, &r.created_at),
-                    sahifa_text::dates::format_time(&r.created_at.with_timezone(&site.tz), site.lang, site.digits)),
-                "title": r.snapshot.title,
-                "status": r.snapshot.status.as_str(),
-            })
+        .map(|r| RevisionRow {
+            id: r.id,
+            who: r.user_name.as_deref(),
+            when: format!(
+                "{} {}",
+                view::display_date(&site, &r.created_at),
+                sahifa_text::dates::format_time(
+                    &r.created_at.with_timezone(&site.tz),
+                    site.lang,
+                    site.digits
+                )
+            ),
+            title: &r.snapshot.title,
+            status: r.snapshot.status.as_str(),
         })
         .collect();
-    let ctx = json!({"article_id": id, "article_title": title, "revisions": rows, "notice": notice(&query)});
+    let ctx = RevisionsPage {
+        article_id: id,
+        article_title: &title,
+        revisions: rows,
+        notice: notice(&query),
+    };
     render(
         &state,
         Some(&current),
@@ -60,10 +118,10 @@ pub async fn list_revisions(
     .await
 }
 
-/// A word-level diff of one field: a list of `{op: "equal"|"insert"|"delete", text}`.
-fn diff_field(old: &str, new: &str) -> Vec<Value> {
+/// A word-level diff of one field.
+fn diff_field(old: &str, new: &str) -> Vec<DiffSpan> {
     let diff = TextDiff::from_words(old, new);
-    let mut spans: Vec<Value> = Vec::new();
+    let mut spans: Vec<DiffSpan> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
             ChangeTag::Equal => "equal",
@@ -72,13 +130,15 @@ fn diff_field(old: &str, new: &str) -> Vec<Value> {
         };
         // Merge runs of the same kind so the markup stays small.
         if let Some(last) = spans.last_mut()
-            && last["op"] == op
+            && last.op == op
         {
-            let joined = format!("{}{}", last["text"].as_str().unwrap_or(""), change.value());
-            last["text"] = json!(joined);
+            last.text.push_str(change.value());
             continue;
         }
-        spans.push(json!({"op": op, "text": change.value()}));
+        spans.push(DiffSpan {
+            op,
+            text: change.value().to_string(),
+        });
     }
     spans
 }
@@ -119,12 +179,22 @@ pub async fn show_diff(
     };
     let (a, b) = (pick("a")?, pick("b")?);
     let (old, new) = if a.id <= b.id { (a, b) } else { (b, a) };
-    let rows: Vec<Value> = fields(&old.snapshot)
+    let rows = fields(&old.snapshot)
         .into_iter()
         .zip(fields(&new.snapshot))
-        .map(|((key, before), (_, after))| json!({"key": key, "changed": before != after, "spans": diff_field(&before, &after)}))
+        .map(|((key, before), (_, after))| DiffRow {
+            key,
+            changed: before != after,
+            spans: diff_field(&before, &after),
+        })
         .collect();
-    let ctx = json!({"article_id": id, "article_title": title, "old": old.id, "new": new.id, "rows": rows});
+    let ctx = DiffPage {
+        article_id: id,
+        article_title: &title,
+        old: old.id,
+        new: new.id,
+        rows,
+    };
     render(
         &state,
         Some(&current),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::json;
+use serde::Serialize;
 
 use sahifa_newsroom::{Actor, NewsroomError};
 use sahifa_store::SiteSettings;
@@ -60,6 +60,16 @@ fn channel_for_form(stored: &str) -> String {
     }
 }
 
+/// The context of `admin/settings.html`: the site settings form.
+#[derive(Debug, Serialize)]
+struct SettingsPage<'a> {
+    v: &'a SiteSettings,
+    /// Field name → message key.
+    errors: HashMap<&'static str, &'static str>,
+    zones: &'static [&'static str],
+    notice: Option<&'static str>,
+}
+
 async fn settings_page(
     state: &AppState,
     current: &CurrentUser,
@@ -68,13 +78,12 @@ async fn settings_page(
     status: StatusCode,
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
-    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
-    let ctx = json!({
-        "v": values,
-        "errors": errors,
-        "zones": SUGGESTED_ZONES,
-        "notice": notice,
-    });
+    let ctx = SettingsPage {
+        v: values,
+        errors: errors.iter().copied().collect(),
+        zones: &SUGGESTED_ZONES,
+        notice,
+    };
     render_with_status(
         status,
         state,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::taxonomy::CategoryDraft;
 use sahifa_newsroom::{Actor, NewsroomError};
@@ -106,34 +106,87 @@ fn subtree(categories: &[Category], id: i64) -> Vec<i64> {
     out
 }
 
-fn tree_rows(categories: &[Category], counts: &HashMap<i64, i64>) -> Vec<Value> {
+/// The context of `admin/categories.html`: the tree with the create form, or with one
+/// category's edit form (`edit`).
+#[derive(Debug, Serialize)]
+struct CategoriesPage<'a> {
+    /// The category being edited; the key is absent on the list page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edit: Option<EditedCategory<'a>>,
+    rows: Vec<CategoryRow<'a>>,
+    parents: Vec<ParentOption<'a>>,
+    v: &'a CategoryValues,
+    /// Field name → message key.
+    errors: HashMap<&'static str, &'static str>,
+    notice: Option<&'static str>,
+}
+
+/// The category an edit page is about, with what its deletion would affect.
+#[derive(Debug, Serialize)]
+struct EditedCategory<'a> {
+    id: i64,
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    /// Its articles, which deleting it leaves uncategorised.
+    articles: i64,
+    /// Its subcategories, which deleting it moves up.
+    children: usize,
+}
+
+/// One category of the tree table.
+#[derive(Debug, Serialize)]
+struct CategoryRow<'a> {
+    id: i64,
+    name: &'a str,
+    slug: &'a str,
+    description: &'a str,
+    position: i64,
+    /// Indentation level, capped at 6.
+    depth: usize,
+    articles: i64,
+    url: String,
+    edit_url: String,
+}
+
+/// One choice of the parent select, indented by its depth.
+#[derive(Debug, Serialize)]
+struct ParentOption<'a> {
+    id: i64,
+    name: &'a str,
+    depth: usize,
+}
+
+fn tree_rows<'a>(categories: &'a [Category], counts: &HashMap<i64, i64>) -> Vec<CategoryRow<'a>> {
     let depth = depths(categories);
     categories
         .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "slug": c.slug,
-                "description": c.description,
-                "position": c.position,
-                "depth": depth.get(&c.id).copied().unwrap_or(0).min(6),
-                "articles": counts.get(&c.id).copied().unwrap_or(0),
-                "url": urls::category(&c.slug),
-                "edit_url": format!("/admin/categories/{}", c.id),
-            })
+        .map(|c| CategoryRow {
+            id: c.id,
+            name: &c.name,
+            slug: &c.slug,
+            description: &c.description,
+            position: c.position,
+            depth: depth.get(&c.id).copied().unwrap_or(0).min(6),
+            articles: counts.get(&c.id).copied().unwrap_or(0),
+            url: urls::category(&c.slug),
+            edit_url: format!("/admin/categories/{}", c.id),
         })
         .collect()
 }
 
 /// Parent choices for the form: every category but `exclude` (the edited one and its
 /// descendants), with its depth for indentation.
-fn parent_options(categories: &[Category], exclude: &[i64]) -> Vec<Value> {
+fn parent_options<'a>(categories: &'a [Category], exclude: &[i64]) -> Vec<ParentOption<'a>> {
     let depth = depths(categories);
     categories
         .iter()
         .filter(|c| !exclude.contains(&c.id))
-        .map(|c| json!({"id": c.id, "name": c.name, "depth": depth.get(&c.id).copied().unwrap_or(0).min(6)}))
+        .map(|c| ParentOption {
+            id: c.id,
+            name: &c.name,
+            depth: depth.get(&c.id).copied().unwrap_or(0).min(6),
+        })
         .collect()
 }
 
@@ -173,14 +226,14 @@ async fn list_page(
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let categories = state.db().categories().await?;
-    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
-    let ctx = json!({
-        "rows": tree_rows(&categories, &counts(state).await?),
-        "parents": parent_options(&categories, &[]),
-        "v": values,
-        "errors": errors,
-        "notice": notice,
-    });
+    let ctx = CategoriesPage {
+        edit: None,
+        rows: tree_rows(&categories, &counts(state).await?),
+        parents: parent_options(&categories, &[]),
+        v: values,
+        errors: errors.iter().copied().collect(),
+        notice,
+    };
     render_with_status(
         status,
         state,
@@ -208,22 +261,21 @@ async fn edit_page(
         .iter()
         .filter(|c| c.parent_id == Some(category.id))
         .count();
-    let errors: HashMap<&str, &str> = errors.iter().copied().collect();
-    let ctx = json!({
-        "edit": {
-            "id": category.id,
-            "name": category.name,
-            "slug": category.slug,
-            "url": urls::category(&category.slug),
-            "articles": counts.get(&category.id).copied().unwrap_or(0),
-            "children": children,
-        },
-        "rows": tree_rows(&categories, &counts),
-        "parents": parent_options(&categories, &subtree(&categories, category.id)),
-        "v": values,
-        "errors": errors,
-        "notice": notice,
-    });
+    let ctx = CategoriesPage {
+        edit: Some(EditedCategory {
+            id: category.id,
+            name: &category.name,
+            slug: &category.slug,
+            url: urls::category(&category.slug),
+            articles: counts.get(&category.id).copied().unwrap_or(0),
+            children,
+        }),
+        rows: tree_rows(&categories, &counts),
+        parents: parent_options(&categories, &subtree(&categories, category.id)),
+        v: values,
+        errors: errors.iter().copied().collect(),
+        notice,
+    };
     render_with_status(
         status,
         state,
@@ -388,6 +440,30 @@ pub async fn delete_category(
 
 // ----- tags -----
 
+/// The context of `admin/tags.html`: every tag with its rename form.
+#[derive(Debug, Serialize)]
+struct TagsPage<'a> {
+    rows: Vec<TagRow<'a>>,
+    total: usize,
+    notice: Option<&'static str>,
+    /// A rename was refused (one of the rows carries its error).
+    has_error: bool,
+}
+
+/// One tag with its rename form.
+#[derive(Debug, Serialize)]
+struct TagRow<'a> {
+    id: i64,
+    /// The form's values: the stored ones, or a refused rename of this tag as typed.
+    name: &'a str,
+    slug: &'a str,
+    /// The name as stored, for the delete button's label.
+    stored_name: &'a str,
+    articles: i64,
+    url: String,
+    error: Option<&'static str>,
+}
+
 /// The tag list; `editing` is a rename typed but refused (tag id, name, slug, error key).
 async fn tags_page(
     state: &AppState,
@@ -397,22 +473,27 @@ async fn tags_page(
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let tags = state.db().tags_with_all_counts().await?;
-    let rows: Vec<Value> = tags
+    let rows = tags
         .iter()
         .map(|t| {
             let typed = editing.as_ref().filter(|e| e.0 == t.id);
-            json!({
-                "id": t.id,
-                "name": typed.map(|e| e.1.clone()).unwrap_or_else(|| t.name.clone()),
-                "slug": typed.map(|e| e.2.clone()).unwrap_or_else(|| t.slug.clone()),
-                "stored_name": t.name,
-                "articles": t.articles,
-                "url": urls::tag(&t.slug),
-                "error": typed.map(|e| e.3),
-            })
+            TagRow {
+                id: t.id,
+                name: typed.map_or(t.name.as_str(), |e| e.1.as_str()),
+                slug: typed.map_or(t.slug.as_str(), |e| e.2.as_str()),
+                stored_name: &t.name,
+                articles: t.articles,
+                url: urls::tag(&t.slug),
+                error: typed.map(|e| e.3),
+            }
         })
         .collect();
-    let ctx = json!({"rows": rows, "total": tags.len(), "notice": notice, "has_error": editing.is_some()});
+    let ctx = TagsPage {
+        rows,
+        total: tags.len(),
+        notice,
+        has_error: editing.is_some(),
+    };
     render_with_status(
         status,
         state,

@@ -19,7 +19,7 @@ use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::json;
+use serde::Serialize;
 use std::collections::HashMap;
 
 use sahifa_newsroom::telegram::{Retry, TelegramSettingsDraft};
@@ -57,13 +57,9 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/telegram/deliveries/{id}/retry", post(retry_delivery))
 }
 
+/// The themed, translated 403 page (the error-page middleware renders the marker).
 fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CACHE_CONTROL, "no-store")],
-        "forbidden",
-    )
-        .into_response()
+    AppError::Forbidden.into_response()
 }
 
 /// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
@@ -105,6 +101,73 @@ pub async fn show_telegram(
     }
 }
 
+/// The context of `admin/telegram.html` (merged with [`AdminContext::layout`]).
+#[derive(Debug, Serialize)]
+struct TelegramPage<'a> {
+    telegram: TelegramForm<'a>,
+    deliveries: Vec<DeliveryRow<'a>>,
+    deliveries_page: DeliveriesPager,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+    csrf_token: &'a str,
+    /// The same token under the name the admin layout's forms use.
+    csrf: &'a str,
+}
+
+/// The settings form: the values in effect and which of them the environment fixes.
+#[derive(Debug, Serialize)]
+struct TelegramForm<'a> {
+    enabled: bool,
+    /// The bot token's masked form; the token itself never reaches the page.
+    token_masked: Option<String>,
+    token_from_env: bool,
+    channel: &'a str,
+    channel_from_env: bool,
+    api_base: &'a str,
+    api_base_from_env: bool,
+    template: &'a str,
+    default_template: &'static str,
+    edit_updates: bool,
+    categories: Vec<ExcludableCategory<'a>>,
+    /// May save the form (otherwise it is not shown).
+    can_manage: bool,
+    /// Relative, so the page works under any admin prefix.
+    settings_url: &'static str,
+}
+
+/// A category checkbox: posts of an excluded category are not sent to the channel.
+#[derive(Debug, Serialize)]
+struct ExcludableCategory<'a> {
+    id: i64,
+    name: &'a str,
+    excluded: bool,
+}
+
+/// One delivery job of the list.
+#[derive(Debug, Serialize)]
+struct DeliveryRow<'a> {
+    id: i64,
+    article_id: i64,
+    /// `None` when the article was deleted since.
+    title: Option<&'a str>,
+    kind: &'static str,
+    status: &'static str,
+    attempts: i64,
+    updated_display: String,
+    updated_iso: String,
+    error: Option<&'a str>,
+    retryable: bool,
+    retry_url: String,
+}
+
+/// Newer/older links of the deliveries list.
+#[derive(Debug, Serialize)]
+struct DeliveriesPager {
+    current: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
 async fn render(
     state: &AppState,
     ctx: &AdminContext,
@@ -118,35 +181,33 @@ async fn render(
         .telegram_deliveries(PER_PAGE + 1, (page - 1) * PER_PAGE)
         .await?;
     let has_next = deliveries.len() as i64 > PER_PAGE;
-    let rows: Vec<_> = deliveries
+    let rows = deliveries
         .iter()
         .take(PER_PAGE as usize)
         .map(|d| {
             let j = &d.delivery;
-            json!({
-                "id": j.id,
-                "article_id": j.article_id,
-                "title": d.title,
-                "kind": j.kind.as_str(),
-                "status": j.status.as_str(),
-                "attempts": j.attempts,
-                "updated_display": view::display_date(&site, &j.updated_at),
-                "updated_iso": j.updated_at.to_rfc3339(),
-                "error": j.last_error,
-                "retryable": ctx.can_retry && j.status.retryable(),
-                "retry_url": format!("telegram/deliveries/{}/retry", j.id),
-            })
+            DeliveryRow {
+                id: j.id,
+                article_id: j.article_id,
+                title: d.title.as_deref(),
+                kind: j.kind.as_str(),
+                status: j.status.as_str(),
+                attempts: j.attempts,
+                updated_display: view::display_date(&site, &j.updated_at),
+                updated_iso: j.updated_at.to_rfc3339(),
+                error: j.last_error.as_deref(),
+                retryable: ctx.can_retry && j.status.retryable(),
+                retry_url: format!("telegram/deliveries/{}/retry", j.id),
+            }
         })
         .collect();
-    let categories: Vec<_> = site
+    let categories = site
         .categories
         .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "name": c.name,
-                "excluded": settings.excluded_categories.contains(&c.id),
-            })
+        .map(|c| ExcludableCategory {
+            id: c.id,
+            name: &c.name,
+            excluded: settings.excluded_categories.contains(&c.id),
         })
         .collect();
     let notice = query.get("notice").and_then(|n| match n.as_str() {
@@ -164,34 +225,37 @@ async fn render(
         state.catalog().text(site.lang, "admin-telegram-title"),
         site.settings.name
     );
-    let ctx_json = json!({
-        "telegram": {
-            "enabled": settings.enabled,
-            "token_masked": settings.masked_token(),
-            "token_from_env": settings.token_from_env,
-            "channel": settings.channel,
-            "channel_from_env": settings.channel_from_env,
-            "api_base": settings.api_base,
-            "api_base_from_env": settings.api_base_from_env,
-            "template": settings.template,
-            "default_template": DEFAULT_TEMPLATE,
-            "edit_updates": settings.edit_updates,
-            "categories": categories,
-            "can_manage": ctx.can_manage_settings,
-            "settings_url": "telegram/settings",
+    let page = TelegramPage {
+        telegram: TelegramForm {
+            enabled: settings.enabled,
+            token_masked: settings.masked_token(),
+            token_from_env: settings.token_from_env,
+            channel: &settings.channel,
+            channel_from_env: settings.channel_from_env,
+            api_base: &settings.api_base,
+            api_base_from_env: settings.api_base_from_env,
+            template: &settings.template,
+            default_template: DEFAULT_TEMPLATE,
+            edit_updates: settings.edit_updates,
+            categories,
+            can_manage: ctx.can_manage_settings,
+            settings_url: "telegram/settings",
         },
-        "deliveries": rows,
-        "deliveries_page": {
-            "current": page,
-            "prev_url": (page > 1).then(|| format!("?page={}", page - 1)),
-            "next_url": has_next.then(|| format!("?page={}", page + 1)),
+        deliveries: rows,
+        deliveries_page: DeliveriesPager {
+            current: page,
+            prev_url: (page > 1).then(|| format!("?page={}", page - 1)),
+            next_url: has_next.then(|| format!("?page={}", page + 1)),
         },
-        "notice": notice,
-        "error": error,
-        "csrf_token": ctx.csrf_token,
-        "csrf": ctx.csrf_token,
-    });
-    let mut ctx_json = ctx_json;
+        notice,
+        error,
+        csrf_token: &ctx.csrf_token,
+        csrf: &ctx.csrf_token,
+    };
+    let mut ctx_json = serde_json::to_value(&page)
+        .map_err(|e| AppError::Internal(format!("telegram page context: {e}")))?;
+    // The layout is whatever map the mounting application put in the context: a page key
+    // of the same name wins.
     if let (serde_json::Value::Object(target), serde_json::Value::Object(layout)) =
         (&mut ctx_json, &ctx.layout)
     {

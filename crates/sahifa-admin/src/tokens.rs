@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::{Actor, NewsroomError};
 
@@ -23,7 +23,8 @@ fn sees_all(current: &CurrentUser) -> bool {
     can(&current.user, Capability::ManageUsers)
 }
 
-struct TokensPage {
+/// What a handler asks the tokens page to show besides the list.
+struct TokensForm {
     new_secret: Option<String>,
     name: String,
     error: Option<&'static str>,
@@ -31,10 +32,38 @@ struct TokensPage {
     notice: Option<&'static str>,
 }
 
+/// The context of `admin/tokens.html`: the list and the create form.
+#[derive(Debug, Serialize)]
+struct TokensPage<'a> {
+    rows: Vec<TokenRow<'a>>,
+    /// The list shows every account's tokens (and an owner column).
+    all: bool,
+    /// A token just created, shown this once.
+    new_secret: Option<&'a str>,
+    /// The create form's name as typed.
+    name: &'a str,
+    error: Option<&'static str>,
+    notice: Option<&'static str>,
+}
+
+/// One token of the list (never its secret).
+#[derive(Debug, Serialize)]
+struct TokenRow<'a> {
+    id: i64,
+    name: &'a str,
+    prefix: &'a str,
+    /// The owner's name; `None` when the list is the user's own.
+    owner: Option<&'a str>,
+    mine: bool,
+    created: String,
+    last_used: Option<String>,
+    revoked: Option<String>,
+}
+
 async fn tokens_page(
     state: &AppState,
     current: &CurrentUser,
-    page: TokensPage,
+    page: TokensForm,
 ) -> Result<Response, AppError> {
     let site = state.site().await?;
     let all = sees_all(current);
@@ -48,31 +77,30 @@ async fn tokens_page(
     } else {
         HashMap::new()
     };
-    let rows: Vec<Value> = db
+    let tokens = db
         .api_tokens(if all { None } else { Some(current.user.id) })
-        .await?
+        .await?;
+    let rows = tokens
         .iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "prefix": t.prefix,
-                "owner": owners.get(&t.user_id),
-                "mine": t.user_id == current.user.id,
-                "created": view::display_date(&site, &t.created_at),
-                "last_used": t.last_used_at.map(|at| view::display_date(&site, &at)),
-                "revoked": t.revoked_at.map(|at| view::display_date(&site, &at)),
-            })
+        .map(|t| TokenRow {
+            id: t.id,
+            name: &t.name,
+            prefix: &t.prefix,
+            owner: owners.get(&t.user_id).map(String::as_str),
+            mine: t.user_id == current.user.id,
+            created: view::display_date(&site, &t.created_at),
+            last_used: t.last_used_at.map(|at| view::display_date(&site, &at)),
+            revoked: t.revoked_at.map(|at| view::display_date(&site, &at)),
         })
         .collect();
-    let ctx = json!({
-        "rows": rows,
-        "all": all,
-        "new_secret": page.new_secret,
-        "name": page.name,
-        "error": page.error,
-        "notice": page.notice,
-    });
+    let ctx = TokensPage {
+        rows,
+        all,
+        new_secret: page.new_secret.as_deref(),
+        name: &page.name,
+        error: page.error,
+        notice: page.notice,
+    };
     render_with_status(
         page.status,
         state,
@@ -90,7 +118,7 @@ pub async fn list_tokens(
     current: CurrentUser,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let page = TokensPage {
+    let page = TokensForm {
         new_secret: None,
         name: String::new(),
         error: None,
@@ -115,14 +143,14 @@ pub async fn create_token(
         .create_token(&actor, current.user.id, &name)
         .await
     {
-        Ok(token) => TokensPage {
+        Ok(token) => TokensForm {
             new_secret: Some(token.secret),
             name: String::new(),
             error: None,
             status: StatusCode::OK,
             notice: Some("admin-notice-created"),
         },
-        Err(NewsroomError::Invalid(fields)) => TokensPage {
+        Err(NewsroomError::Invalid(fields)) => TokensForm {
             new_secret: None,
             name,
             error: fields.first().map(|f| f.key),

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::users::{AccountChange, Byline, NewAccount};
 use sahifa_newsroom::{Actor, NewsroomError};
-use sahifa_store::{Role, User};
+use sahifa_store::{Author, Role, User};
 
 use super::{FormFields, form_with_csrf, notice, render, render_with_status, require};
 use sahifa_http::auth::{Capability, CurrentUser};
@@ -71,6 +71,7 @@ fn actor(current: &CurrentUser) -> Actor {
     Actor::User(current.user.clone())
 }
 
+/// What a handler asks the user form to show.
 struct FormPage<'a> {
     user: Option<&'a User>,
     values: &'a UserValues,
@@ -81,30 +82,83 @@ struct FormPage<'a> {
     notice: Option<&'static str>,
 }
 
+/// The context of `admin/user_form.html`: a new account, or an existing one with its
+/// password reset and delete forms.
+#[derive(Debug, Serialize)]
+struct UserFormPage<'a> {
+    /// The account edited; `null` on the new-account form.
+    user: Option<EditedUser<'a>>,
+    /// Where the form posts.
+    action: String,
+    v: &'a UserValues,
+    /// Field name → message key.
+    errors: HashMap<&'static str, &'static str>,
+    password_error: Option<&'static str>,
+    delete_error: Option<&'static str>,
+    roles: Vec<&'static str>,
+    authors: Vec<Author>,
+    min_password: usize,
+    notice: Option<&'static str>,
+}
+
+/// The stored account an edit form is about.
+#[derive(Debug, Serialize)]
+struct EditedUser<'a> {
+    id: i64,
+    email: &'a str,
+    created: String,
+    /// The signed-in administrator's own account (which cannot be deleted here).
+    is_me: bool,
+}
+
+/// The context of `admin/users.html`: every account.
+#[derive(Debug, Serialize)]
+struct UserListPage<'a> {
+    rows: Vec<UserRow<'a>>,
+    notice: Option<&'static str>,
+}
+
+/// One account of the list.
+#[derive(Debug, Serialize)]
+struct UserRow<'a> {
+    id: i64,
+    email: &'a str,
+    name: &'a str,
+    role: &'static str,
+    active: bool,
+    /// The byline's name, `None` for an account without one.
+    byline: Option<&'a str>,
+    created: String,
+    edit_url: String,
+    is_me: bool,
+}
+
 async fn form_page(
     state: &AppState,
     current: &CurrentUser,
     page: FormPage<'_>,
 ) -> Result<Response, AppError> {
     let site = state.site().await?;
-    let errors: HashMap<&str, &str> = page.errors.iter().copied().collect();
-    let ctx = json!({
-        "user": page.user.map(|u| json!({
-            "id": u.id,
-            "email": u.email,
-            "created": view::display_date(&site, &u.created_at),
-            "is_me": u.id == current.user.id,
-        })),
-        "action": page.user.map(|u| format!("/admin/users/{}", u.id)).unwrap_or_else(|| "/admin/users/new".into()),
-        "v": page.values,
-        "errors": errors,
-        "password_error": page.password_error,
-        "delete_error": page.delete_error,
-        "roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-        "authors": state.db().authors().await?,
-        "min_password": sahifa_http::auth::password::MIN_PASSWORD_CHARS,
-        "notice": page.notice,
-    });
+    let ctx = UserFormPage {
+        user: page.user.map(|u| EditedUser {
+            id: u.id,
+            email: &u.email,
+            created: view::display_date(&site, &u.created_at),
+            is_me: u.id == current.user.id,
+        }),
+        action: page
+            .user
+            .map(|u| format!("/admin/users/{}", u.id))
+            .unwrap_or_else(|| "/admin/users/new".into()),
+        v: page.values,
+        errors: page.errors.iter().copied().collect(),
+        password_error: page.password_error,
+        delete_error: page.delete_error,
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        authors: state.db().authors().await?,
+        min_password: sahifa_http::auth::password::MIN_PASSWORD_CHARS,
+        notice: page.notice,
+    };
     let title = if page.user.is_some() {
         "admin-edit-user-title"
     } else {
@@ -136,26 +190,28 @@ pub async fn list_users(
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let rows: Vec<Value> = state
-        .db()
-        .users()
-        .await?
+    let users = state.db().users().await?;
+    let rows = users
         .iter()
-        .map(|u| {
-            json!({
-                "id": u.id,
-                "email": u.email,
-                "name": u.name,
-                "role": u.role.as_str(),
-                "active": u.active,
-                "byline": u.author_id.and_then(|a| authors.get(&a).cloned()),
-                "created": view::display_date(&site, &u.created_at),
-                "edit_url": format!("/admin/users/{}", u.id),
-                "is_me": u.id == current.user.id,
-            })
+        .map(|u| UserRow {
+            id: u.id,
+            email: &u.email,
+            name: &u.name,
+            role: u.role.as_str(),
+            active: u.active,
+            byline: u
+                .author_id
+                .and_then(|a| authors.get(&a))
+                .map(String::as_str),
+            created: view::display_date(&site, &u.created_at),
+            edit_url: format!("/admin/users/{}", u.id),
+            is_me: u.id == current.user.id,
         })
         .collect();
-    let ctx = json!({"rows": rows, "notice": notice(&query)});
+    let ctx = UserListPage {
+        rows,
+        notice: notice(&query),
+    };
     render(
         &state,
         Some(&current),

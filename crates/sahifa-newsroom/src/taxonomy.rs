@@ -170,7 +170,7 @@ impl Newsroom {
         check_name(&mut errors, name);
         let slug = wanted_slug(&mut errors, &draft.slug, name);
         if let Some(slug) = &slug
-            && repo::author_slug_holder(&mut tx, slug).await?.is_some()
+            && sahifa_store::authors::slug_taken(&mut tx, slug).await?
         {
             errors.push(FieldError {
                 field: "slug",
@@ -181,13 +181,46 @@ impl Newsroom {
             Some(slug) if errors.is_empty() => slug,
             _ => return Err(NewsroomError::Invalid(errors)),
         };
-        let id = repo::insert_author(&mut tx, &slug, name, draft.bio.trim())
+        let id = sahifa_store::authors::insert(&mut tx, &slug, name, draft.bio.trim())
             .await
             .map_err(slug_taken)?;
         audit(&mut tx, actor, "created", "author", id, name).await?;
         tx.touch().await?;
         tx.commit().await?;
         Ok(id)
+    }
+}
+
+impl Newsroom {
+    /// Gives a byline a new slug; its old author page and feeds answer 301 to the new one.
+    pub async fn rename_author_slug(&self, actor: &Actor, id: i64, slug: &str) -> Result<String> {
+        allowed(actor)?;
+        let mut tx = self.db().begin().await?;
+        let old = sahifa_store::authors::slug_for_update(&mut tx, id)
+            .await?
+            .ok_or(NewsroomError::NotFound)?;
+        let mut errors = Vec::new();
+        let Some(slug) = wanted_slug(&mut errors, slug, "") else {
+            errors.push(FieldError {
+                field: "slug",
+                key: "admin-error-slug-invalid",
+            });
+            return Err(NewsroomError::Invalid(errors));
+        };
+        if slug == old {
+            return Ok(slug);
+        }
+        if sahifa_store::authors::slug_taken(&mut tx, &slug).await? {
+            return Err(NewsroomError::invalid("slug", "admin-error-slug-taken"));
+        }
+        sahifa_store::authors::set_slug(&mut tx, id, &slug)
+            .await
+            .map_err(slug_taken)?;
+        sahifa_store::redirects::remember(&mut tx, SlugKind::Author, &old, id).await?;
+        audit(&mut tx, actor, "renamed", "author", id, &slug).await?;
+        tx.touch().await?;
+        tx.commit().await?;
+        Ok(slug)
     }
 }
 

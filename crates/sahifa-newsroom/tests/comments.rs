@@ -10,6 +10,7 @@ use sahifa_newsroom::comments::{
 };
 use sahifa_newsroom::{Actor, Newsroom, NewsroomError};
 use sahifa_store::{ArticleInput, ArticleStatus, Db, NewComment, Role, User};
+use sahifa_testkit::Seed;
 use sahifa_testkit::{ArticleWrites, TestDb, both_backends};
 
 /// An account of `role`, inserted as a row so foreign keys (comment author, audit) hold.

@@ -7,6 +7,7 @@ use sahifa_newsroom::tokens::token_hash;
 use sahifa_newsroom::users::{AccountChange, Byline, NewAccount, password};
 use sahifa_newsroom::{Actor, FieldError, Newsroom, NewsroomError};
 use sahifa_store::{AuthorInput, Role, SessionRow, User};
+use sahifa_testkit::Seed;
 use sahifa_testkit::{TestDb, both_backends};
 
 const PASSWORD: &str = "a long passphrase here";

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_store::{Article, ArticleFilter};
 
@@ -260,7 +260,8 @@ async fn render(
     let body = match format {
         Format::Rss => rss_xml(&feed),
         Format::Atom => atom_xml(&feed)?,
-        Format::Json => json_feed(&feed).to_string(),
+        Format::Json => serde_json::to_string(&json_feed(&feed))
+            .map_err(|e| AppError::Internal(format!("json feed: {e}")))?,
     };
     Ok(Some(Rendered {
         body,
@@ -489,49 +490,128 @@ fn atom_xml(feed: &Feed) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("atom feed: {e}")))
 }
 
-fn json_feed(feed: &Feed) -> Value {
-    let items: Vec<Value> = feed
+// The JSON Feed structs declare their fields in sorted order: the document used to be a
+// serde_json map, which sorts its keys, and the feed stays byte-for-byte the same.
+
+/// A JSON Feed 1.1 document (<https://jsonfeed.org/version/1.1>).
+#[derive(Debug, Serialize)]
+struct JsonFeed<'a> {
+    description: &'a str,
+    feed_url: &'a str,
+    home_page_url: &'a str,
+    items: Vec<JsonFeedItem<'a>>,
+    language: &'a str,
+    title: &'a str,
+    version: &'static str,
+}
+
+/// One JSON Feed item; exactly one of `content_html` and `content_text` is present.
+#[derive(Debug, Serialize)]
+struct JsonFeedItem<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attachments: Option<[JsonFeedAttachment<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authors: Option<[JsonFeedAuthor<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<&'a str>,
+    date_modified: String,
+    date_published: String,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    language: &'a str,
+    summary: &'a str,
+    tags: &'a [String],
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonFeedAttachment<'a> {
+    mime_type: &'a str,
+    url: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonFeedAuthor<'a> {
+    name: &'a str,
+}
+
+fn json_feed(feed: &Feed) -> JsonFeed<'_> {
+    let items = feed
         .items
         .iter()
-        .map(|i| {
-            let mut item = json!({
-                "id": i.id,
-                "url": i.url,
-                "title": i.title,
-                "summary": i.summary,
-                "date_published": i.published.to_rfc3339(),
-                "date_modified": i.updated.to_rfc3339(),
-                "language": feed.lang,
-                "tags": i.categories,
-            });
-            match &i.content_html {
-                Some(html) => item["content_html"] = json!(html),
-                None => item["content_text"] = json!(i.summary),
-            }
-            if let Some(author) = &i.author {
-                item["authors"] = json!([{"name": author}]);
-            }
-            if let Some((url, mime)) = &i.image {
-                item["image"] = json!(url);
-                item["attachments"] = json!([{"url": url, "mime_type": mime}]);
-            }
-            item
+        .map(|i| JsonFeedItem {
+            attachments: i.image.as_ref().map(|(url, mime)| {
+                [JsonFeedAttachment {
+                    mime_type: mime,
+                    url,
+                }]
+            }),
+            authors: i.author.as_deref().map(|name| [JsonFeedAuthor { name }]),
+            content_html: i.content_html.as_deref(),
+            content_text: i.content_html.is_none().then_some(i.summary.as_str()),
+            date_modified: i.updated.to_rfc3339(),
+            date_published: i.published.to_rfc3339(),
+            id: &i.id,
+            image: i.image.as_ref().map(|(url, _)| url.as_str()),
+            language: feed.lang,
+            summary: &i.summary,
+            tags: &i.categories,
+            title: &i.title,
+            url: &i.url,
         })
         .collect();
-    json!({
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": feed.title,
-        "description": feed.description,
-        "home_page_url": feed.home_url,
-        "feed_url": feed.self_url,
-        "language": feed.lang,
-        "items": items,
-    })
+    JsonFeed {
+        description: &feed.description,
+        feed_url: &feed.self_url,
+        home_page_url: &feed.home_url,
+        items,
+        language: feed.lang,
+        title: &feed.title,
+        version: "https://jsonfeed.org/version/1.1",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_feed_keeps_sorted_keys() {
+        let now = Utc::now();
+        let item = |content_html: Option<String>| Item {
+            id: "i".into(),
+            url: "u".into(),
+            title: "t".into(),
+            summary: "s".into(),
+            content_html,
+            published: now,
+            updated: now,
+            author: Some("a".into()),
+            categories: vec!["c".into()],
+            image: Some(("/m.jpg".into(), "image/jpeg")),
+        };
+        let feed = Feed {
+            title: "t".into(),
+            description: "d".into(),
+            home_url: "h".into(),
+            self_url: "f".into(),
+            lang: "ar",
+            updated: now,
+            items: vec![item(Some("<p>x</p>".into())), item(None)],
+        };
+        let doc = json_feed(&feed);
+        let direct = serde_json::to_string(&doc).expect("serialises");
+        let sorted = serde_json::to_value(&doc).expect("serialises");
+        assert_eq!(direct, sorted.to_string());
+        assert_eq!(sorted["items"][0]["content_html"], "<p>x</p>");
+        assert!(sorted["items"][0].get("content_text").is_none());
+        assert_eq!(sorted["items"][1]["content_text"], "s");
+        assert!(sorted["items"][1].get("content_html").is_none());
+    }
 
     #[test]
     fn links_become_absolute() {

@@ -10,7 +10,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use crate::pages::search::{MAX_PAGE, SearchParams, run_search};
 use sahifa_http::error::ApiError;
@@ -19,6 +20,36 @@ use sahifa_http::urls;
 
 const DEFAULT_PER_PAGE: usize = 10;
 const MAX_PER_PAGE: usize = 50;
+
+// Fields in sorted order: the answer's objects were serde_json maps, which sort their
+// keys, and the wire format stays byte-for-byte the same.
+
+/// The answer of `GET /api/v1/search`.
+#[derive(Debug, Serialize)]
+struct SearchResponse<'a> {
+    results: Vec<SearchResult<'a>>,
+    /// Matches across all pages.
+    total: usize,
+}
+
+/// One match.
+#[derive(Debug, Serialize)]
+struct SearchResult<'a> {
+    category: Option<ResultCategory<'a>>,
+    published_at: DateTime<Utc>,
+    slug: &'a str,
+    /// HTML whose only markup is `<mark>`.
+    snippet: &'a str,
+    title: &'a str,
+    /// Absolute URL of the article.
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ResultCategory<'a> {
+    name: &'a str,
+    slug: &'a str,
+}
 
 /// `GET /api/v1/search`.
 pub async fn search(
@@ -41,7 +72,11 @@ pub async fn search(
         Err(err) => return internal(&err.to_string()),
     };
     if params.q.trim().is_empty() {
-        return Json(json!({"total": 0, "results": []})).into_response();
+        return Json(SearchResponse {
+            results: Vec::new(),
+            total: 0,
+        })
+        .into_response();
     }
     let results = match run_search(&state, params.request(tz, per_page)).await {
         Ok(Some(results)) => results,
@@ -56,21 +91,26 @@ pub async fn search(
         Err(err) => return internal(&err.to_string()),
     };
     let base = &state.config().base_url;
-    let items: Vec<_> = results
+    let items = results
         .hits
         .iter()
-        .map(|h| {
-            json!({
-                "title": h.title,
-                "slug": h.slug,
-                "url": format!("{base}{}", urls::article(&h.slug)),
-                "snippet": h.snippet_html,
-                "category": h.category.as_ref().map(|(slug, name)| json!({"name": name, "slug": slug})),
-                "published_at": h.published_at,
-            })
+        .map(|h| SearchResult {
+            category: h
+                .category
+                .as_ref()
+                .map(|(slug, name)| ResultCategory { name, slug }),
+            published_at: h.published_at,
+            slug: &h.slug,
+            snippet: &h.snippet_html,
+            title: &h.title,
+            url: format!("{base}{}", urls::article(&h.slug)),
         })
         .collect();
-    Json(json!({"total": results.total, "results": items})).into_response()
+    Json(SearchResponse {
+        results: items,
+        total: results.total,
+    })
+    .into_response()
 }
 
 fn internal(detail: &str) -> Response {
@@ -81,4 +121,32 @@ fn internal(detail: &str) -> Response {
         "error-500-message",
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_keeps_sorted_keys() {
+        let answer = SearchResponse {
+            results: vec![SearchResult {
+                category: Some(ResultCategory {
+                    name: "n",
+                    slug: "s",
+                }),
+                published_at: Utc::now(),
+                slug: "s",
+                snippet: "<mark>x</mark>",
+                title: "t",
+                url: "u".into(),
+            }],
+            total: 1,
+        };
+        let direct = serde_json::to_string(&answer).expect("serialises");
+        let sorted = serde_json::to_value(&answer)
+            .expect("serialises")
+            .to_string();
+        assert_eq!(direct, sorted);
+    }
 }

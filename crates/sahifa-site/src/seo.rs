@@ -11,7 +11,7 @@
 //! parsers read back as the same characters.
 
 use sahifa_store::Article;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::feeds::{Format, feed_path};
 use sahifa_http::state::{AppState, SiteView};
@@ -22,7 +22,7 @@ use sahifa_http::urls;
 pub use sahifa_http::state::HREFLANG_KEY;
 
 /// Serialises `value` as JSON safe to place inside a `<script>` element.
-pub fn json_ld(value: &Value) -> String {
+pub fn json_ld<T: Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -37,6 +37,190 @@ pub fn json_ld(value: &Value) -> String {
         }
     }
     out
+}
+
+/// The `seo` block of every page head (partials/seo.html, base.html).
+#[derive(Debug, Serialize)]
+pub struct SeoHead {
+    /// Absolute canonical URL.
+    canonical: String,
+    description: Option<String>,
+    og: Vec<OgTag>,
+    twitter: Vec<TwitterTag>,
+    /// Serialised, script-safe JSON-LD documents (see [`json_ld`]).
+    json_ld: Vec<String>,
+    /// Empty when the site has a single edition.
+    hreflang: Vec<HreflangLink>,
+    feeds: Vec<FeedLink>,
+}
+
+/// `<meta property="..." content="...">` (Open Graph).
+#[derive(Debug, Serialize)]
+pub struct OgTag {
+    property: &'static str,
+    content: String,
+}
+
+/// `<meta name="..." content="...">` (Twitter card).
+#[derive(Debug, Serialize)]
+pub struct TwitterTag {
+    name: &'static str,
+    content: String,
+}
+
+/// `<link rel="alternate" hreflang="..." href="...">`.
+#[derive(Debug, Serialize)]
+pub struct HreflangLink {
+    lang: String,
+    href: String,
+}
+
+/// A feed autodiscovery `<link rel="alternate">`.
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    href: String,
+}
+
+fn og(property: &'static str, content: impl Into<String>) -> OgTag {
+    OgTag {
+        property,
+        content: content.into(),
+    }
+}
+
+fn tw(name: &'static str, content: impl Into<String>) -> TwitterTag {
+    TwitterTag {
+        name,
+        content: content.into(),
+    }
+}
+
+// The JSON-LD documents below declare their keys in sorted order: they used to be
+// serde_json maps, which sort, and keeping the order keeps the pages byte-for-byte stable.
+
+/// schema.org `WebSite` with its `SearchAction`.
+#[derive(Debug, Serialize)]
+struct WebSite {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'static str,
+    name: String,
+    #[serde(rename = "potentialAction")]
+    potential_action: SearchAction,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SearchAction {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "query-input")]
+    query_input: &'static str,
+    target: EntryPoint,
+}
+
+#[derive(Debug, Serialize)]
+struct EntryPoint {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "urlTemplate")]
+    url_template: String,
+}
+
+/// schema.org `Organization`: the publisher.
+#[derive(Debug, Serialize)]
+struct Organization {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    logo: ImageObject,
+    name: String,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+}
+
+/// schema.org `Person`: an author.
+#[derive(Debug, Serialize)]
+struct Person {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    url: String,
+}
+
+/// A `NewsArticle`'s author: its writer, or the publisher when it names none.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Agent {
+    Person(Person),
+    Organization(Organization),
+}
+
+/// schema.org `BreadcrumbList`.
+#[derive(Debug, Serialize)]
+struct BreadcrumbList {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Debug, Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
+/// schema.org `NewsArticle` (see [`news_article`]).
+#[derive(Debug, Serialize)]
+pub struct NewsArticle {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
+    article_section: Option<String>,
+    author: Vec<Agent>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: String,
+    headline: String,
+    image: Vec<String>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'static str,
+    #[serde(rename = "isAccessibleForFree")]
+    is_accessible_for_free: bool,
+    keywords: String,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: WebPage,
+    publisher: Organization,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct WebPage {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
 }
 
 fn absolute(state: &AppState, path: &str) -> String {
@@ -60,32 +244,35 @@ fn logo_url(state: &AppState) -> String {
     )
 }
 
-fn website(state: &AppState, site: &SiteView) -> Value {
+fn website(state: &AppState, site: &SiteView) -> WebSite {
     let base = &state.config().base_url;
-    json!({
-        "@context": "https://schema.org",
-        "@type": "WebSite",
-        "name": site.settings.name,
-        "url": format!("{base}/"),
-        "inLanguage": site.lang.code(),
-        "potentialAction": {
-            "@type": "SearchAction",
-            "target": {
-                "@type": "EntryPoint",
-                "urlTemplate": format!("{base}/search?q={{search_term_string}}"),
+    WebSite {
+        context: "https://schema.org",
+        kind: "WebSite",
+        in_language: site.lang.code(),
+        name: site.settings.name.clone(),
+        potential_action: SearchAction {
+            kind: "SearchAction",
+            query_input: "required name=search_term_string",
+            target: EntryPoint {
+                kind: "EntryPoint",
+                url_template: format!("{base}/search?q={{search_term_string}}"),
             },
-            "query-input": "required name=search_term_string",
         },
-    })
+        url: format!("{base}/"),
+    }
 }
 
-fn publisher(state: &AppState, site: &SiteView) -> Value {
-    json!({
-        "@type": "Organization",
-        "name": site.settings.name,
-        "url": format!("{}/", state.config().base_url),
-        "logo": {"@type": "ImageObject", "url": logo_url(state)},
-    })
+fn publisher(state: &AppState, site: &SiteView) -> Organization {
+    Organization {
+        kind: "Organization",
+        logo: ImageObject {
+            kind: "ImageObject",
+            url: logo_url(state),
+        },
+        name: site.settings.name.clone(),
+        url: format!("{}/", state.config().base_url),
+    }
 }
 
 /// The archive a canonical path belongs to (`/category/x?page=2` → `/category/x`).
@@ -97,7 +284,7 @@ fn archive_of(canonical: &str) -> Option<&str> {
         .then_some(path)
 }
 
-fn feed_links(state: &AppState, site: &SiteView, canonical: &str, title: &str) -> Vec<Value> {
+fn feed_links(state: &AppState, site: &SiteView, canonical: &str, title: &str) -> Vec<FeedLink> {
     let catalog = state.catalog();
     let label = |f: Format| match f {
         Format::Rss => "feed-rss",
@@ -107,25 +294,34 @@ fn feed_links(state: &AppState, site: &SiteView, canonical: &str, title: &str) -
     let mut links = Vec::new();
     if let Some(archive) = archive_of(canonical) {
         for f in Format::ALL {
-            links.push(json!({
-                "type": f.link_type(),
-                "title": format!("{title} · {}", catalog.text(site.lang, label(f))),
-                "href": feed_path(Some(archive), f),
-            }));
+            links.push(FeedLink {
+                kind: f.link_type(),
+                title: format!("{title} · {}", catalog.text(site.lang, label(f))),
+                href: feed_path(Some(archive), f),
+            });
         }
     }
     for f in Format::ALL {
-        links.push(json!({
-            "type": f.link_type(),
-            "title": format!("{} · {}", site.settings.name, catalog.text(site.lang, label(f))),
-            "href": feed_path(None, f),
-        }));
+        links.push(FeedLink {
+            kind: f.link_type(),
+            title: format!(
+                "{} · {}",
+                site.settings.name,
+                catalog.text(site.lang, label(f))
+            ),
+            href: feed_path(None, f),
+        });
     }
     links
 }
 
 /// hreflang alternates for `path`, or none when the site has a single edition.
-fn hreflang(site: &SiteView, own_url: &str, path: &str, alternates: Option<&str>) -> Vec<Value> {
+fn hreflang(
+    site: &SiteView,
+    own_url: &str,
+    path: &str,
+    alternates: Option<&str>,
+) -> Vec<HreflangLink> {
     let pairs: Vec<(String, String)> = alternates
         .unwrap_or("")
         .split(',')
@@ -141,13 +337,17 @@ fn hreflang(site: &SiteView, own_url: &str, path: &str, alternates: Option<&str>
     if pairs.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![json!({"lang": site.lang.code(), "href": own_url})];
+    let link = |lang: &str, href: String| HreflangLink {
+        lang: lang.to_string(),
+        href,
+    };
+    let mut out = vec![link(site.lang.code(), own_url.to_string())];
     out.extend(
         pairs
             .into_iter()
-            .map(|(lang, origin)| json!({"lang": lang, "href": format!("{origin}{path}")})),
+            .map(|(lang, origin)| link(&lang, format!("{origin}{path}"))),
     );
-    out.push(json!({"lang": "x-default", "href": own_url}));
+    out.push(link("x-default", own_url.to_string()));
     out
 }
 
@@ -160,25 +360,22 @@ pub fn page(
     title: &str,
     description: Option<&str>,
     alternates: Option<&str>,
-) -> Value {
+) -> SeoHead {
     let url = absolute(state, canonical);
-    let mut og = vec![
-        json!({"property": "og:type", "content": "website"}),
-        json!({"property": "og:site_name", "content": site.settings.name}),
-        json!({"property": "og:title", "content": title}),
-        json!({"property": "og:url", "content": url}),
-        json!({"property": "og:locale", "content": og_locale(site)}),
-        json!({"property": "og:image", "content": logo_url(state)}),
+    let mut og_tags = vec![
+        og("og:type", "website"),
+        og("og:site_name", site.settings.name.as_str()),
+        og("og:title", title),
+        og("og:url", url.as_str()),
+        og("og:locale", og_locale(site)),
+        og("og:image", logo_url(state)),
     ];
     if let Some(d) = description {
-        og.push(json!({"property": "og:description", "content": d}));
+        og_tags.push(og("og:description", d));
     }
-    let mut twitter = vec![
-        json!({"name": "twitter:card", "content": "summary"}),
-        json!({"name": "twitter:title", "content": title}),
-    ];
+    let mut twitter = vec![tw("twitter:card", "summary"), tw("twitter:title", title)];
     if let Some(d) = description {
-        twitter.push(json!({"name": "twitter:description", "content": d}));
+        twitter.push(tw("twitter:description", d));
     }
     let mut ld = vec![json_ld(&website(state, site))];
     if let Some(archive) = archive_of(canonical) {
@@ -188,32 +385,41 @@ pub fn page(
             &[(title.to_string(), absolute(state, archive))],
         )));
     }
-    json!({
-        "canonical": url,
-        "description": description,
-        "og": og,
-        "twitter": twitter,
-        "json_ld": ld,
-        "hreflang": hreflang(site, &url, canonical, alternates),
-        "feeds": feed_links(state, site, canonical, title),
-    })
+    SeoHead {
+        hreflang: hreflang(site, &url, canonical, alternates),
+        canonical: url,
+        description: description.map(str::to_string),
+        og: og_tags,
+        twitter,
+        json_ld: ld,
+        feeds: feed_links(state, site, canonical, title),
+    }
 }
 
-fn breadcrumbs(state: &AppState, site: &SiteView, trail: &[(String, String)]) -> Value {
-    let mut items = vec![json!({
-        "@type": "ListItem",
-        "position": 1,
-        "name": site.settings.name,
-        "item": format!("{}/", state.config().base_url),
-    })];
-    for (n, (name, url)) in trail.iter().enumerate() {
-        items.push(json!({"@type": "ListItem", "position": n + 2, "name": name, "item": url}));
+fn breadcrumbs(state: &AppState, site: &SiteView, trail: &[(String, String)]) -> BreadcrumbList {
+    let home = ListItem {
+        kind: "ListItem",
+        item: format!("{}/", state.config().base_url),
+        name: site.settings.name.clone(),
+        position: 1,
+    };
+    let items = std::iter::once(home)
+        .chain(trail.iter().enumerate().map(|(n, (name, url))| ListItem {
+            kind: "ListItem",
+            item: url.clone(),
+            name: name.clone(),
+            position: n + 2,
+        }))
+        .collect();
+    BreadcrumbList {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        item_list_element: items,
     }
-    json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items})
 }
 
 /// The schema.org `NewsArticle` of `a` (public for tests and other renderers).
-pub fn news_article(state: &AppState, site: &SiteView, a: &Article) -> Value {
+pub fn news_article(state: &AppState, site: &SiteView, a: &Article) -> NewsArticle {
     let s = &a.summary;
     let url = absolute(state, &urls::article(&s.slug));
     let published = s.published_at.unwrap_or(s.updated_at);
@@ -223,102 +429,125 @@ pub fn news_article(state: &AppState, site: &SiteView, a: &Article) -> Value {
         .as_ref()
         .map(|i| vec![absolute(state, &i.url)])
         .unwrap_or_else(|| vec![logo_url(state)]);
-    let authors: Vec<Value> = s
+    let mut authors: Vec<Agent> = s
         .author
         .iter()
-        .map(|p| json!({"@type": "Person", "name": p.name, "url": absolute(state, &urls::author(&p.slug))}))
+        .map(|p| {
+            Agent::Person(Person {
+                kind: "Person",
+                name: p.name.clone(),
+                url: absolute(state, &urls::author(&p.slug)),
+            })
+        })
         .collect();
-    let keywords: Vec<&str> = a.tags.iter().map(|t| t.name.as_str()).collect();
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "headline": s.title,
-        "description": s.lead,
-        "image": image,
-        "datePublished": published.to_rfc3339(),
-        "dateModified": modified.to_rfc3339(),
-        "author": if authors.is_empty() { vec![publisher(state, site)] } else { authors },
-        "publisher": publisher(state, site),
-        "keywords": keywords.join("، "),
-        "inLanguage": site.lang.code(),
-        "isAccessibleForFree": true,
-    });
-    if let Some(c) = &s.category {
-        value["articleSection"] = json!(c.name);
+    if authors.is_empty() {
+        authors.push(Agent::Organization(publisher(state, site)));
     }
-    value
+    let keywords: Vec<&str> = a.tags.iter().map(|t| t.name.as_str()).collect();
+    NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        article_section: s.category.as_ref().map(|c| c.name.clone()),
+        author: authors,
+        date_modified: modified.to_rfc3339(),
+        date_published: published.to_rfc3339(),
+        description: s.lead.clone(),
+        headline: s.title.clone(),
+        image,
+        in_language: site.lang.code(),
+        is_accessible_for_free: true,
+        keywords: keywords.join("، "),
+        main_entity_of_page: WebPage {
+            id: url.clone(),
+            kind: "WebPage",
+        },
+        publisher: publisher(state, site),
+        url,
+    }
 }
 
 /// The SEO block for an article page.
-pub fn article(state: &AppState, site: &SiteView, a: &Article, alternates: Option<&str>) -> Value {
+pub fn article(
+    state: &AppState,
+    site: &SiteView,
+    a: &Article,
+    alternates: Option<&str>,
+) -> SeoHead {
     let s = &a.summary;
     let canonical = urls::article(&s.slug);
     let description = (!s.lead.is_empty()).then_some(s.lead.as_str());
     let mut seo = page(state, site, &canonical, &s.title, description, alternates);
     let published = s.published_at.unwrap_or(s.updated_at);
-    let mut og = vec![
-        json!({"property": "og:type", "content": "article"}),
-        json!({"property": "og:site_name", "content": site.settings.name}),
-        json!({"property": "og:title", "content": s.title}),
-        json!({"property": "og:url", "content": seo["canonical"]}),
-        json!({"property": "og:locale", "content": og_locale(site)}),
+    let mut og_tags = vec![
+        og("og:type", "article"),
+        og("og:site_name", site.settings.name.as_str()),
+        og("og:title", s.title.as_str()),
+        og("og:url", seo.canonical.as_str()),
+        og("og:locale", og_locale(site)),
     ];
     if let Some(d) = description {
-        og.push(json!({"property": "og:description", "content": d}));
+        og_tags.push(og("og:description", d));
     }
+    let card = if s.image.is_some() {
+        "summary_large_image"
+    } else {
+        "summary"
+    };
     let mut twitter = vec![
-        json!({"name": "twitter:card", "content": if s.image.is_some() { "summary_large_image" } else { "summary" }}),
-        json!({"name": "twitter:title", "content": s.title}),
+        tw("twitter:card", card),
+        tw("twitter:title", s.title.as_str()),
     ];
     if let Some(d) = description {
-        twitter.push(json!({"name": "twitter:description", "content": d}));
+        twitter.push(tw("twitter:description", d));
     }
     match &s.image {
         Some(image) => {
             let src = absolute(state, &image.url);
-            og.push(json!({"property": "og:image", "content": src}));
+            og_tags.push(og("og:image", src.as_str()));
             if let Some(w) = image.width {
-                og.push(json!({"property": "og:image:width", "content": w.to_string()}));
+                og_tags.push(og("og:image:width", w.to_string()));
             }
             if let Some(h) = image.height {
-                og.push(json!({"property": "og:image:height", "content": h.to_string()}));
+                og_tags.push(og("og:image:height", h.to_string()));
             }
             if !image.alt.is_empty() {
-                og.push(json!({"property": "og:image:alt", "content": image.alt}));
-                twitter.push(json!({"name": "twitter:image:alt", "content": image.alt}));
+                og_tags.push(og("og:image:alt", image.alt.as_str()));
+                twitter.push(tw("twitter:image:alt", image.alt.as_str()));
             }
-            twitter.push(json!({"name": "twitter:image", "content": src}));
+            twitter.push(tw("twitter:image", src));
         }
-        None => og.push(json!({"property": "og:image", "content": logo_url(state)})),
+        None => og_tags.push(og("og:image", logo_url(state))),
     }
-    og.push(json!({"property": "article:published_time", "content": published.to_rfc3339()}));
-    og.push(json!({"property": "article:modified_time", "content": s.updated_at.max(published).to_rfc3339()}));
+    og_tags.push(og("article:published_time", published.to_rfc3339()));
+    og_tags.push(og(
+        "article:modified_time",
+        s.updated_at.max(published).to_rfc3339(),
+    ));
     if let Some(c) = &s.category {
-        og.push(json!({"property": "article:section", "content": c.name}));
+        og_tags.push(og("article:section", c.name.as_str()));
     }
     for t in &a.tags {
-        og.push(json!({"property": "article:tag", "content": t.name}));
+        og_tags.push(og("article:tag", t.name.as_str()));
     }
     let mut trail = Vec::new();
     if let Some(c) = &s.category {
         trail.push((c.name.clone(), absolute(state, &urls::category(&c.slug))));
     }
     trail.push((s.title.clone(), absolute(state, &canonical)));
-    seo["og"] = json!(og);
-    seo["twitter"] = json!(twitter);
-    seo["json_ld"] = json!([
+    seo.og = og_tags;
+    seo.twitter = twitter;
+    seo.json_ld = vec![
         json_ld(&news_article(state, site, a)),
         json_ld(&breadcrumbs(state, site, &trail)),
         json_ld(&website(state, site)),
-    ]);
+    ];
     seo
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn json_ld_cannot_close_the_script() {
@@ -327,6 +556,77 @@ mod tests {
         assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
         let back: Value = serde_json::from_str(&out).expect("valid JSON");
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn json_ld_keeps_sorted_keys() {
+        let publisher = || Organization {
+            kind: "Organization",
+            logo: ImageObject {
+                kind: "ImageObject",
+                url: "l".into(),
+            },
+            name: "n".into(),
+            url: "u".into(),
+        };
+        let article = NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            article_section: Some("s".into()),
+            author: vec![
+                Agent::Person(Person {
+                    kind: "Person",
+                    name: "p".into(),
+                    url: "u".into(),
+                }),
+                Agent::Organization(publisher()),
+            ],
+            date_modified: "m".into(),
+            date_published: "p".into(),
+            description: "d".into(),
+            headline: "h".into(),
+            image: vec!["i".into()],
+            in_language: "ar",
+            is_accessible_for_free: true,
+            keywords: "k".into(),
+            main_entity_of_page: WebPage {
+                id: "u".into(),
+                kind: "WebPage",
+            },
+            publisher: publisher(),
+            url: "u".into(),
+        };
+        let site = WebSite {
+            context: "https://schema.org",
+            kind: "WebSite",
+            in_language: "ar",
+            name: "n".into(),
+            potential_action: SearchAction {
+                kind: "SearchAction",
+                query_input: "q",
+                target: EntryPoint {
+                    kind: "EntryPoint",
+                    url_template: "t".into(),
+                },
+            },
+            url: "u".into(),
+        };
+        let crumbs = BreadcrumbList {
+            context: "https://schema.org",
+            kind: "BreadcrumbList",
+            item_list_element: vec![ListItem {
+                kind: "ListItem",
+                item: "i".into(),
+                name: "n".into(),
+                position: 1,
+            }],
+        };
+        fn sorted<T: Serialize>(v: &T) -> String {
+            serde_json::to_value(v).expect("serialises").to_string()
+        }
+        assert_eq!(json_ld(&article), sorted(&article));
+        assert_eq!(json_ld(&site), sorted(&site));
+        assert_eq!(json_ld(&crumbs), sorted(&crumbs));
     }
 
     #[test]

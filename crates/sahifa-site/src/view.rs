@@ -6,11 +6,13 @@ use chrono::{DateTime, Utc};
 use sahifa_store::{Article, ArticleSummary, Image};
 use sahifa_text::dates::{format_date, format_hijri, format_time};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use sahifa_http::error::AppError;
 use sahifa_http::state::{AppState, SiteView};
 use sahifa_http::urls;
+
+use crate::seo::SeoHead;
 
 /// Name and link of a category, tag or author.
 #[derive(Debug, Serialize)]
@@ -50,7 +52,7 @@ impl From<&Image> for ImageView {
     }
 }
 
-/// An article teaser.
+/// An article teaser (partials/card.html).
 #[derive(Debug, Serialize)]
 pub struct Card {
     title: String,
@@ -69,6 +71,20 @@ pub fn display_date(site: &SiteView, at: &DateTime<Utc>) -> String {
     format_date(&at.with_timezone(&site.tz), site.lang, site.digits)
 }
 
+fn author_link(p: &sahifa_store::Named) -> Link {
+    Link {
+        name: p.name.clone(),
+        url: urls::author(&p.slug),
+    }
+}
+
+fn category_link(c: &sahifa_store::Named) -> Link {
+    Link {
+        name: c.name.clone(),
+        url: urls::category(&c.slug),
+    }
+}
+
 /// Card for one summary.
 pub fn card(site: &SiteView, a: &ArticleSummary) -> Card {
     let published = a.published_at.unwrap_or(a.updated_at);
@@ -78,14 +94,8 @@ pub fn card(site: &SiteView, a: &ArticleSummary) -> Card {
         lead: a.lead.clone(),
         date_display: display_date(site, &published),
         date_iso: published.to_rfc3339(),
-        category: a.category.as_ref().map(|c| Link {
-            name: c.name.clone(),
-            url: urls::category(&c.slug),
-        }),
-        author: a.author.as_ref().map(|p| Link {
-            name: p.name.clone(),
-            url: urls::author(&p.slug),
-        }),
+        category: a.category.as_ref().map(category_link),
+        author: a.author.as_ref().map(author_link),
         image: a.image.as_ref().map(ImageView::from),
         comment_count: a.comment_count,
     }
@@ -96,31 +106,88 @@ pub fn cards(site: &SiteView, items: &[ArticleSummary]) -> Vec<Card> {
     items.iter().map(|a| card(site, a)).collect()
 }
 
-/// The pagination block, or `null` for a single page.
-pub fn pagination(base: &str, current: i64, total_pages: i64) -> Value {
-    if total_pages <= 1 {
-        return Value::Null;
-    }
+/// The pagination block (partials/pagination.html); [`pagination`] gives `None`, which
+/// templates see as `null`, for a single page.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    /// 1-based current page.
+    pub current: i64,
+    /// Number of pages.
+    pub total: i64,
+    /// The previous page, absent on the first.
+    pub prev_url: Option<String>,
+    /// The next page, absent on the last.
+    pub next_url: Option<String>,
+    /// The numbered links, with gaps.
+    pub pages: Vec<PageLink>,
+}
+
+/// One entry of [`Pagination::pages`]: a numbered link, or a gap (number and URL null).
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    /// The page number; `None` for a gap.
+    pub number: Option<i64>,
+    /// Its URL; `None` for a gap.
+    pub url: Option<String>,
+    /// Whether this is the page shown.
+    pub current: bool,
+    /// Whether this entry stands for pages left out ("…").
+    pub gap: bool,
+}
+
+impl PageLink {
+    const GAP: PageLink = PageLink {
+        number: None,
+        url: None,
+        current: false,
+        gap: true,
+    };
+}
+
+/// The numbered links of a pagination block: first, last and two either side of the
+/// current page; gaps collapse to one "…". `url` builds a page's URL.
+pub fn page_links(current: i64, total_pages: i64, url: impl Fn(i64) -> String) -> Vec<PageLink> {
     let mut pages = Vec::new();
     let mut last_shown = 0;
     for n in 1..=total_pages {
-        // First, last and two either side of the current page; gaps collapse to one "…".
         let near = (n - current).abs() <= 2;
         if n == 1 || n == total_pages || near {
             if n - last_shown > 1 {
-                pages.push(json!({"number": null, "url": null, "current": false, "gap": true}));
+                pages.push(PageLink::GAP);
             }
-            pages.push(json!({"number": n, "url": urls::paged(base, n), "current": n == current, "gap": false}));
+            pages.push(PageLink {
+                number: Some(n),
+                url: Some(url(n)),
+                current: n == current,
+                gap: false,
+            });
             last_shown = n;
         }
     }
-    json!({
-        "current": current,
-        "total": total_pages,
-        "prev_url": (current > 1).then(|| urls::paged(base, current - 1)),
-        "next_url": (current < total_pages).then(|| urls::paged(base, current + 1)),
-        "pages": pages,
+    pages
+}
+
+/// A pagination block whose page URLs `url` builds, or `None` for a single page.
+pub fn pagination_with(
+    current: i64,
+    total_pages: i64,
+    url: impl Fn(i64) -> String,
+) -> Option<Pagination> {
+    if total_pages <= 1 {
+        return None;
+    }
+    Some(Pagination {
+        current,
+        total: total_pages,
+        prev_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total_pages).then(|| url(current + 1)),
+        pages: page_links(current, total_pages, &url),
     })
+}
+
+/// The pagination block of `base` (`?page=N`), or `None` (`null`) for a single page.
+pub fn paginate(base: &str, current: i64, total_pages: i64) -> Option<Pagination> {
+    pagination_with(current, total_pages, |n| urls::paged(base, n))
 }
 
 /// Number of pages for `total` items at `per_page` (at least one).
@@ -128,8 +195,36 @@ pub fn page_count(total: i64, per_page: i64) -> i64 {
     ((total + per_page - 1) / per_page).max(1)
 }
 
+/// The full article view (`article` in article.html).
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    title: String,
+    lead: String,
+    url: String,
+    absolute_url: String,
+    date_display: String,
+    date_iso: String,
+    time_display: String,
+    hijri_display: String,
+    /// Only for an edit made well after publication.
+    updated_display: Option<String>,
+    updated_iso: Option<String>,
+    reading_minutes: u32,
+    author: Option<Link>,
+    category: Option<Link>,
+    image: Option<ImageView>,
+    dateline: Option<String>,
+    source: Option<String>,
+    body_html: String,
+    tags: Vec<Link>,
+    // Share text carries the short link: stable across slug edits and short in a chat,
+    // where a percent-encoded Arabic slug would run to hundreds of characters.
+    short_url: String,
+    share: Vec<ShareLink>,
+}
+
 /// The full article view.
-pub fn article(state: &AppState, site: &SiteView, a: &Article) -> Value {
+pub fn article(state: &AppState, site: &SiteView, a: &Article) -> ArticleView {
     let s = &a.summary;
     let published = s.published_at.unwrap_or(s.updated_at);
     let local = published.with_timezone(&site.tz);
@@ -139,64 +234,131 @@ pub fn article(state: &AppState, site: &SiteView, a: &Article) -> Value {
     // An edit within the first minutes is a correction, not an update worth announcing.
     let updated =
         (s.updated_at - published > chrono::Duration::minutes(10)).then_some(s.updated_at);
-    json!({
-        "title": s.title,
-        "lead": s.lead,
-        "url": url,
-        "absolute_url": absolute_url,
-        "date_display": format_date(&local, site.lang, site.digits),
-        "date_iso": published.to_rfc3339(),
-        "time_display": format_time(&local, site.lang, site.digits),
-        "hijri_display": format_hijri(local.date_naive(), site.lang, site.digits),
-        "updated_display": updated.map(|u| display_date(site, &u)),
-        "updated_iso": updated.map(|u| u.to_rfc3339()),
-        "reading_minutes": sahifa_text::reading::reading_minutes(&plain),
-        "author": s.author.as_ref().map(|p| Link { name: p.name.clone(), url: urls::author(&p.slug) }),
-        "category": s.category.as_ref().map(|c| Link { name: c.name.clone(), url: urls::category(&c.slug) }),
-        "image": s.image.as_ref().map(ImageView::from),
-        "dateline": a.dateline,
-        "source": a.source,
-        "body_html": a.body_html,
-        "tags": a.tags.iter().map(|t| Link { name: t.name.clone(), url: urls::tag(&t.slug) }).collect::<Vec<_>>(),
-        // Share text carries the short link: stable across slug edits and short in a chat,
-        // where a percent-encoded Arabic slug would run to hundreds of characters.
-        "short_url": crate::distribution::short_url(state, s.id),
-        "share": share_links(&crate::distribution::short_url(state, s.id), &s.title),
-    })
+    let short_url = crate::distribution::short_url(state, s.id);
+    ArticleView {
+        title: s.title.clone(),
+        lead: s.lead.clone(),
+        url,
+        absolute_url,
+        date_display: format_date(&local, site.lang, site.digits),
+        date_iso: published.to_rfc3339(),
+        time_display: format_time(&local, site.lang, site.digits),
+        hijri_display: format_hijri(local.date_naive(), site.lang, site.digits),
+        updated_display: updated.map(|u| display_date(site, &u)),
+        updated_iso: updated.map(|u| u.to_rfc3339()),
+        reading_minutes: sahifa_text::reading::reading_minutes(&plain),
+        author: s.author.as_ref().map(author_link),
+        category: s.category.as_ref().map(category_link),
+        image: s.image.as_ref().map(ImageView::from),
+        dateline: a.dateline.clone(),
+        source: a.source.clone(),
+        body_html: a.body_html.clone(),
+        tags: a
+            .tags
+            .iter()
+            .map(|t| Link {
+                name: t.name.clone(),
+                url: urls::tag(&t.slug),
+            })
+            .collect(),
+        share: share_links(&short_url, &s.title),
+        short_url,
+    }
+}
+
+/// One share target (partials/share.html).
+#[derive(Debug, Serialize)]
+pub struct ShareLink {
+    /// `telegram`, `whatsapp`, `x`, `facebook` or `copy`.
+    pub network: &'static str,
+    /// The network's share endpoint, or for `copy` the URL itself.
+    pub url: String,
 }
 
 /// Share targets with the Arabic title and URL percent-encoded into each network's
 /// share endpoint.
-pub fn share_links(absolute_url: &str, title: &str) -> Value {
+pub fn share_links(absolute_url: &str, title: &str) -> Vec<ShareLink> {
     let u = urls::query_value(absolute_url);
     let t = urls::query_value(title);
-    json!([
-        {"network": "telegram", "url": format!("https://t.me/share/url?url={u}&text={t}")},
-        {"network": "whatsapp", "url": format!("https://wa.me/?text={t}%20{u}")},
-        {"network": "x", "url": format!("https://x.com/intent/post?url={u}&text={t}")},
-        {"network": "facebook", "url": format!("https://www.facebook.com/sharer/sharer.php?u={u}")},
-        {"network": "copy", "url": absolute_url},
-    ])
+    let link = |network, url| ShareLink { network, url };
+    vec![
+        link(
+            "telegram",
+            format!("https://t.me/share/url?url={u}&text={t}"),
+        ),
+        link("whatsapp", format!("https://wa.me/?text={t}%20{u}")),
+        link("x", format!("https://x.com/intent/post?url={u}&text={t}")),
+        link(
+            "facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ),
+        link("copy", absolute_url.to_string()),
+    ]
 }
 
-/// Renders `template` with the page-specific `ctx` plus what every page receives.
-pub fn render(
+/// What every page receives besides its own context (base.html).
+#[derive(Debug, Serialize)]
+pub struct LayoutContext<'a> {
+    lang: &'static str,
+    dir: &'static str,
+    digit_style: &'static str,
+    site: SiteContext<'a>,
+    nav: Vec<NavItem>,
+    page: PageHead<'a>,
+    search_url: &'static str,
+    seo: SeoHead,
+    feed_url: String,
+    /// The current year in the site's zone, for the footer.
+    year: String,
+}
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+struct SiteContext<'a> {
+    name: &'a str,
+    tagline: &'a str,
+    /// The site's Telegram channel, when it has one.
+    telegram_url: Option<String>,
+    home_url: &'static str,
+}
+
+/// A top-level category in the main menu.
+#[derive(Debug, Serialize)]
+struct NavItem {
+    name: String,
+    /// Whether the page shown is in this section.
+    current: bool,
+    url: String,
+}
+
+/// `page` in every template: what the `<head>` prints.
+#[derive(Debug, Serialize)]
+struct PageHead<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    canonical: &'a str,
+}
+
+/// The layout context of a page with this title, description and canonical URL.
+pub fn layout<'a>(
     state: &AppState,
-    site: &SiteView,
-    template: &str,
-    title: &str,
-    description: Option<&str>,
-    canonical: &str,
-    mut ctx: Value,
-) -> Result<String, AppError> {
+    site: &'a SiteView,
+    title: &'a str,
+    description: Option<&'a str>,
+    canonical: &'a str,
+) -> LayoutContext<'a> {
     let settings = &site.settings;
-    let nav: Vec<Value> = site
+    let nav = site
         .categories
         .iter()
         .filter(|c| c.parent_id.is_none())
         .map(|c| {
             let url = urls::category(&c.slug);
-            json!({"name": c.name, "current": canonical.starts_with(&url), "url": url})
+            NavItem {
+                name: c.name.clone(),
+                current: canonical.starts_with(&url),
+                url,
+            }
         })
         .collect();
     let telegram_url = (!settings.telegram_channel.trim().is_empty()).then(|| {
@@ -205,27 +367,57 @@ pub fn render(
             urls::query_value(settings.telegram_channel.trim().trim_start_matches('@'))
         )
     });
-    let common = json!({
-        "lang": site.lang.code(),
-        "dir": site.dir(),
-        "digit_style": site.digits.as_str(),
-        "site": {
-            "name": settings.name,
-            "tagline": settings.tagline,
-            "telegram_url": telegram_url,
-            "home_url": "/",
+    LayoutContext {
+        lang: site.lang.code(),
+        dir: site.dir(),
+        digit_style: site.digits.as_str(),
+        site: SiteContext {
+            name: &settings.name,
+            tagline: &settings.tagline,
+            telegram_url,
+            home_url: "/",
         },
-        "nav": nav,
-        "page": {
-            "title": title,
-            "description": description,
-            "canonical": canonical,
+        nav,
+        page: PageHead {
+            title,
+            description,
+            canonical,
         },
-        "search_url": "/search",
-        "seo": crate::seo::page(state, site, canonical, title, description, site.hreflang.as_deref()),
-        "feed_url": crate::feeds::feed_path(None, crate::feeds::Format::Rss),
-        "year": chrono::Utc::now().with_timezone(&site.tz).format("%Y").to_string(),
-    });
+        search_url: "/search",
+        seo: crate::seo::page(
+            state,
+            site,
+            canonical,
+            title,
+            description,
+            site.hreflang.as_deref(),
+        ),
+        feed_url: crate::feeds::feed_path(None, crate::feeds::Format::Rss),
+        year: chrono::Utc::now()
+            .with_timezone(&site.tz)
+            .format("%Y")
+            .to_string(),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value)
+        .map_err(|e| AppError::Internal(format!("template context does not serialise: {e}")))
+}
+
+/// Renders `template` with the page-specific `ctx` (a page struct, or a `Value`) plus the
+/// [`LayoutContext`]; a key of the page's wins over the layout's of the same name.
+pub fn render<T: Serialize>(
+    state: &AppState,
+    site: &SiteView,
+    template: &str,
+    title: &str,
+    description: Option<&str>,
+    canonical: &str,
+    ctx: T,
+) -> Result<String, AppError> {
+    let mut ctx = to_json(&ctx)?;
+    let common = to_json(&layout(state, site, title, description, canonical))?;
     if let (Value::Object(target), Value::Object(common)) = (&mut ctx, common) {
         for (k, v) in common {
             target.entry(k).or_insert(v);

@@ -1,33 +1,11 @@
-//! Authors (bylines): reads and the older `Db` writes, and the transaction writes account
-//! creation needs.
+//! Authors (bylines): reads, and the writes the use cases run inside their transaction.
 
-use crate::error::Unique;
 use chrono::Utc;
 
-use crate::redirects::SlugKind;
-use crate::taxonomy::make_slug;
-use crate::{Author, AuthorInput, Db, Result, StoreError, Tx};
+use crate::error::Unique;
+use crate::{Author, Db, Result, StoreError, Tx};
 
 impl Db {
-    /// Creates an author and returns its id.
-    pub async fn create_author(&self, input: &AuthorInput) -> Result<i64> {
-        let slug = make_slug(input.slug.as_deref(), &input.name)?;
-        let (id,): (i64,) = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
-        )
-        .bind(&slug)
-        .bind(input.name.trim())
-        .bind(input.bio.trim())
-        .bind(Utc::now())
-        .fetch_one(pool)
-        .await
-        })
-        .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
-        self.touch().await?;
-        Ok(id)
-    }
-
     /// Every author, by name.
     pub async fn authors(&self) -> Result<Vec<Author>> {
         Ok(with_pool!(self, |pool| sqlx::query_as(
@@ -55,32 +33,6 @@ impl Db {
         .bind(name.trim())
         .fetch_optional(pool)
         .await)?)
-    }
-
-    /// Changes an author's slug, keeping the old one as a redirect.
-    pub async fn rename_author_slug(&self, id: i64, new_slug: &str) -> Result<String> {
-        let slug = make_slug(Some(new_slug), "")?;
-        let old: Option<(String,)> = with_pool!(self, |pool| sqlx::query_as(
-            "SELECT slug FROM authors WHERE id = $1"
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-        let (old,) = old.ok_or(StoreError::NotFound("author"))?;
-        if old != slug {
-            with_pool!(self, |pool| sqlx::query(
-                "UPDATE authors SET slug = $1 WHERE id = $2"
-            )
-            .bind(&slug)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-            .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
-            self.remember_old_slug(SlugKind::Author, &old, id).await?;
-            self.touch().await?;
-        }
-        Ok(slug)
     }
 }
 
@@ -133,4 +85,31 @@ pub async fn insert(tx: &mut Tx, slug: &str, name: &str, bio: &str) -> Result<i6
     .await)
     .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
     Ok(id)
+}
+
+/// The current slug of byline `id`, locked for this transaction.
+pub async fn slug_for_update(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+    let sql = match tx.backend() {
+        crate::Backend::Postgres => "SELECT slug FROM authors WHERE id = $1 FOR UPDATE",
+        crate::Backend::Sqlite => "SELECT slug FROM authors WHERE id = $1",
+    };
+    let row: Option<(String,)> = with_tx!(tx, |conn| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?;
+    Ok(row.map(|(slug,)| slug))
+}
+
+/// Sets byline `id`'s slug.
+pub async fn set_slug(tx: &mut Tx, id: i64, slug: &str) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE authors SET slug = $1 WHERE id = $2"
+    )
+    .bind(slug)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
+    Ok(())
 }

@@ -102,16 +102,6 @@ fn now() -> DateTime<Utc> {
 }
 
 impl Db {
-    /// Stores a comment as given, in its own transaction: for seeding data (tests, imports).
-    /// Readers and moderators write through the newsroom's use cases, which apply the rules.
-    pub async fn insert_comment(&self, c: &NewComment) -> Result<i64> {
-        let mut tx = self.begin().await?;
-        let id = insert(&mut tx, c).await?;
-        tx.touch().await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// The approved comments of an article, oldest first.
     pub async fn approved_comments(&self, article_id: i64) -> Result<Vec<PublicComment>> {
         Ok(with_pool!(self, |pool| sqlx::query_as(

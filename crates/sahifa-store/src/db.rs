@@ -126,21 +126,6 @@ impl Db {
         self.epoch.load(Ordering::Acquire)
     }
 
-    /// Records that content changed: bumps the local epoch and the shared counter.
-    pub(crate) async fn touch(&self) -> Result<()> {
-        self.epoch.fetch_add(1, Ordering::AcqRel);
-        with_pool!(self, |pool| {
-            sqlx::query(
-            "INSERT INTO site_settings (key, value) VALUES ('content_version', '1') \
-             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)"
-        )
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(())
-    }
-
     /// Retires this process's cached pages without writing to the database: for
     /// process-local state that pages show but the database does not hold, such as the
     /// search index that picks related articles.

@@ -276,34 +276,6 @@ impl Db {
 
     // ----- audit -----
 
-    /// Appends to the audit trail.
-    pub async fn audit(
-        &self,
-        user: Option<(i64, &str)>,
-        action: &str,
-        object_kind: &str,
-        object_id: Option<i64>,
-        detail: &str,
-    ) -> Result<()> {
-        with_pool!(self, |pool| {
-            sqlx::query(
-            "INSERT INTO audit_log (user_id, user_name, action, object_kind, object_id, detail, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(user.map(|u| u.0))
-        .bind(user.map(|u| u.1).unwrap_or(""))
-        .bind(action)
-        .bind(object_kind)
-        .bind(object_id)
-        .bind(detail)
-        .bind(Utc::now().trunc_subsecs(0))
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        Ok(())
-    }
-
     /// One page of the audit trail, newest first, and the total.
     pub async fn audit_entries(&self, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
         let rows: Vec<AuditEntry> = with_pool!(self, |pool| {

@@ -36,26 +36,6 @@ impl SlugKind {
 }
 
 impl Db {
-    /// Remembers that `old_slug` used to name row `target_id`.
-    pub(crate) async fn remember_old_slug(
-        &self,
-        kind: SlugKind,
-        old_slug: &str,
-        target_id: i64,
-    ) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "INSERT INTO slug_redirects (kind, old_slug, target_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (kind, old_slug) DO UPDATE SET target_id = excluded.target_id"
-        )
-        .bind(kind.as_str())
-        .bind(old_slug)
-        .bind(target_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     /// The current slug of whatever `old_slug` used to name, if anything.
     pub async fn redirect_target(&self, kind: SlugKind, old_slug: &str) -> Result<Option<String>> {
         // The table name comes from a fixed list, never from input.

@@ -14,21 +14,6 @@ impl Db {
         Ok(row.map(|(v,)| v))
     }
 
-    /// Writes one setting as given (no validation, no audit entry): for fixtures and the
-    /// features whose own settings live here.
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "INSERT INTO site_settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-        )
-        .bind(key)
-        .bind(value)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        self.touch().await
-    }
-
     /// The site settings, with defaults for keys never set.
     pub async fn site_settings(&self) -> Result<SiteSettings> {
         let rows: Vec<(String, String)> = with_pool!(self, |pool| sqlx::query_as(
@@ -49,15 +34,6 @@ impl Db {
             }
         }
         Ok(settings)
-    }
-
-    /// Saves every site setting as given, for fixtures and tools; the admin's form goes
-    /// through the newsroom's settings use case, which validates and audits.
-    pub async fn save_site_settings(&self, settings: &SiteSettings) -> Result<()> {
-        for (key, value) in site_pairs(settings) {
-            self.set_setting(key, value).await?;
-        }
-        Ok(())
     }
 }
 

@@ -3,47 +3,11 @@
 use chrono::{SubsecRound, Utc};
 
 use crate::error::Unique;
-use crate::{Category, CategoryInput, Db, Result, StoreError, Tag, TagCount, Tx};
-
-/// Normalises a wanted slug, or derives one from `fallback` (a title or name). Only the
-/// fixture and import conveniences ([`Db::create_category`], [`Db::ensure_tag`], authors)
-/// use it; the admin's writes are checked by the newsroom's use cases.
-pub(crate) fn make_slug(wanted: Option<&str>, fallback: &str) -> Result<String> {
-    let source = wanted
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(fallback);
-    let slug = sahifa_text::slug::slugify(source);
-    if slug.is_empty() {
-        Err(StoreError::Invalid("slug"))
-    } else {
-        Ok(slug)
-    }
-}
+use crate::{Category, Db, Result, StoreError, Tag, TagCount, Tx};
 
 const CATEGORY_COLUMNS: &str = "id, parent_id, slug, name, description, position";
 
 impl Db {
-    /// Creates a category and returns its id: a convenience for importers and fixtures,
-    /// without audit entry; the admin creates through the newsroom's use case.
-    pub async fn create_category(&self, input: &CategoryInput) -> Result<i64> {
-        let slug = make_slug(input.slug.as_deref(), &input.name)?;
-        let (id,): (i64,) = with_pool!(self, |pool| sqlx::query_as(
-            "INSERT INTO categories (parent_id, slug, name, description, position) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id"
-        )
-        .bind(input.parent_id)
-        .bind(&slug)
-        .bind(input.name.trim())
-        .bind(input.description.trim())
-        .bind(input.position)
-        .fetch_one(pool)
-        .await)
-        .map_err(|e| StoreError::on_unique(e, Unique::CategorySlug))?;
-        self.touch().await?;
-        Ok(id)
-    }
-
     /// Every category, parents before children, in navigation order.
     pub async fn categories(&self) -> Result<Vec<Category>> {
         let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories ORDER BY position, name");
@@ -68,28 +32,6 @@ impl Db {
             .bind(name.trim())
             .fetch_optional(pool)
             .await)?)
-    }
-
-    /// The tag called `name`, created when missing. Names that differ only in tashkeel or
-    /// spacing map to one tag, because the slug is the identity.
-    pub async fn ensure_tag(&self, name: &str) -> Result<Tag> {
-        let name = name.trim();
-        let slug = make_slug(None, name)?;
-        let inserted: Option<Tag> = with_pool!(self, |pool| sqlx::query_as(
-            "INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING \
-             RETURNING id, slug, name"
-        )
-        .bind(&slug)
-        .bind(name)
-        .fetch_optional(pool)
-        .await)?;
-        if let Some(tag) = inserted {
-            self.touch().await?;
-            return Ok(tag);
-        }
-        self.tag_by_slug(&slug)
-            .await?
-            .ok_or(StoreError::NotFound("tag"))
     }
 
     /// The tag with this slug.
@@ -272,32 +214,6 @@ pub async fn tag_slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
     .fetch_optional(&mut *conn)
     .await)?;
     Ok(row.map(|(id,)| id))
-}
-
-/// The id of the author (byline) that has `slug`, if any.
-pub async fn author_slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
-    let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
-        "SELECT id FROM authors WHERE slug = $1"
-    )
-    .bind(slug)
-    .fetch_optional(&mut *conn)
-    .await)?;
-    Ok(row.map(|(id,)| id))
-}
-
-/// Inserts a byline; returns its id.
-pub async fn insert_author(tx: &mut Tx, slug: &str, name: &str, bio: &str) -> Result<i64> {
-    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
-        "INSERT INTO authors (slug, name, bio, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
-    )
-    .bind(slug)
-    .bind(name)
-    .bind(bio)
-    .bind(Utc::now())
-    .fetch_one(&mut *conn)
-    .await)
-    .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
-    Ok(id)
 }
 
 /// The `updated` event of every article matching `condition` (which uses `$1`): the search

@@ -1,5 +1,6 @@
 //! Migrations: both backends ship the same versions, apply them all, and can run them again.
 
+use sahifa_testkit::Seed;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;

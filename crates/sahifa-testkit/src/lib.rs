@@ -319,3 +319,152 @@ impl ArticleWrites for Db {
             .await
     }
 }
+
+/// Fixture writes that have no use case of their own (a raw setting, a comment stored as
+/// given) or that tests make as the system: each runs in one transaction like every write.
+#[allow(async_fn_in_trait)]
+pub trait Seed {
+    /// Creates a category through the use case; returns its id.
+    async fn create_category(
+        &self,
+        input: &sahifa_store::CategoryInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError>;
+    /// Creates a byline through the use case; returns its id.
+    async fn create_author(
+        &self,
+        input: &sahifa_store::AuthorInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError>;
+    /// Gives a byline a new slug through the use case; returns the slug.
+    async fn rename_author_slug(
+        &self,
+        id: i64,
+        slug: &str,
+    ) -> Result<String, sahifa_newsroom::NewsroomError>;
+    /// The tag called `name`, created when missing (the slug is its identity).
+    async fn ensure_tag(&self, name: &str) -> Result<sahifa_store::Tag, sahifa_store::StoreError>;
+    /// Stores one setting as given.
+    async fn set_setting(&self, key: &str, value: &str) -> Result<(), sahifa_store::StoreError>;
+    /// Stores the site settings as given (the admin's use case validates them; fixtures may
+    /// want values it would refuse).
+    async fn save_site_settings(
+        &self,
+        settings: &sahifa_store::SiteSettings,
+    ) -> Result<(), sahifa_store::StoreError>;
+    /// Stores a comment as given, whatever the moderation rules would say.
+    async fn insert_comment(
+        &self,
+        comment: &sahifa_store::NewComment,
+    ) -> Result<i64, sahifa_store::StoreError>;
+    /// Appends an audit entry as given.
+    async fn audit(
+        &self,
+        actor: Option<(i64, &str)>,
+        action: &str,
+        object_kind: &str,
+        object_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), sahifa_store::StoreError>;
+}
+
+impl Seed for Db {
+    async fn create_category(
+        &self,
+        input: &sahifa_store::CategoryInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError> {
+        let draft = sahifa_newsroom::taxonomy::CategoryDraft {
+            name: input.name.clone(),
+            slug: input.slug.clone().unwrap_or_default(),
+            description: input.description.clone(),
+            parent_id: input.parent_id,
+            position: input.position.to_string(),
+        };
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .create_category(&sahifa_newsroom::Actor::System, &draft)
+            .await
+    }
+
+    async fn create_author(
+        &self,
+        input: &sahifa_store::AuthorInput,
+    ) -> Result<i64, sahifa_newsroom::NewsroomError> {
+        let draft = sahifa_newsroom::taxonomy::AuthorDraft {
+            name: input.name.clone(),
+            slug: input.slug.clone().unwrap_or_default(),
+            bio: input.bio.clone(),
+        };
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .create_author(&sahifa_newsroom::Actor::System, &draft)
+            .await
+    }
+
+    async fn rename_author_slug(
+        &self,
+        id: i64,
+        slug: &str,
+    ) -> Result<String, sahifa_newsroom::NewsroomError> {
+        sahifa_newsroom::Newsroom::new(self.clone())
+            .rename_author_slug(&sahifa_newsroom::Actor::System, id, slug)
+            .await
+    }
+
+    async fn ensure_tag(&self, name: &str) -> Result<sahifa_store::Tag, sahifa_store::StoreError> {
+        let name = name.trim();
+        let slug = sahifa_text::slug::slugify(name);
+        let mut tx = self.begin().await?;
+        let tag = sahifa_store::taxonomy::ensure_tag(&mut tx, &slug, name).await?;
+        tx.touch().await?;
+        tx.commit().await?;
+        Ok(tag)
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> Result<(), sahifa_store::StoreError> {
+        let mut tx = self.begin().await?;
+        sahifa_store::settings::put(&mut tx, key, value).await?;
+        tx.touch().await?;
+        tx.commit().await
+    }
+
+    async fn save_site_settings(
+        &self,
+        settings: &sahifa_store::SiteSettings,
+    ) -> Result<(), sahifa_store::StoreError> {
+        let mut tx = self.begin().await?;
+        sahifa_store::settings::save_site(&mut tx, settings).await?;
+        tx.touch().await?;
+        tx.commit().await
+    }
+
+    async fn insert_comment(
+        &self,
+        comment: &sahifa_store::NewComment,
+    ) -> Result<i64, sahifa_store::StoreError> {
+        let mut tx = self.begin().await?;
+        let id = sahifa_store::comments::insert(&mut tx, comment).await?;
+        tx.touch().await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn audit(
+        &self,
+        actor: Option<(i64, &str)>,
+        action: &str,
+        object_kind: &str,
+        object_id: Option<i64>,
+        detail: &str,
+    ) -> Result<(), sahifa_store::StoreError> {
+        let mut tx = self.begin().await?;
+        sahifa_store::newsroom::insert_audit(
+            &mut tx,
+            &sahifa_store::AuditRecord {
+                actor,
+                action,
+                object_kind,
+                object_id,
+                detail,
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+}

@@ -26,8 +26,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use serde::Deserialize;
 
+use sahifa_newsroom::taxonomy::{AuthorDraft, CategoryDraft};
 use sahifa_newsroom::{Actor, Newsroom};
-use sahifa_store::{ArticleInput, ArticleStatus, AuthorInput, CategoryInput, Db};
+use sahifa_store::{ArticleInput, ArticleStatus, Db};
 
 use crate::global::{Global, open_database};
 
@@ -168,14 +169,12 @@ async fn category_id(db: &Db, name: &str) -> anyhow::Result<i64> {
     {
         return Ok(c.id);
     }
-    Ok(db
-        .create_category(&CategoryInput {
-            slug: None,
-            name: name.to_string(),
-            description: String::new(),
-            parent_id: None,
-            position: 0,
-        })
+    let draft = CategoryDraft {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    Ok(Newsroom::new(db.clone())
+        .create_category(&Actor::System, &draft)
         .await?)
 }
 
@@ -186,12 +185,12 @@ async fn author_id(db: &Db, name: &str) -> anyhow::Result<i64> {
     if let Some(a) = db.author_by_slug(&sahifa_text::slug::slugify(name)).await? {
         return Ok(a.id);
     }
-    Ok(db
-        .create_author(&AuthorInput {
-            slug: None,
-            name: name.to_string(),
-            bio: String::new(),
-        })
+    let draft = AuthorDraft {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    Ok(Newsroom::new(db.clone())
+        .create_author(&Actor::System, &draft)
         .await?)
 }
 

@@ -17,7 +17,7 @@ use axum::extract::{FromRequest, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_newsroom::comments::{CommentSubmission, SubmittedComment};
 use sahifa_newsroom::{Actor, NewsroomError};
@@ -45,6 +45,26 @@ pub fn comments_url(slug: &str) -> String {
     format!("{}/comments", urls::article(slug))
 }
 
+/// One comment as the thread shows it (`comments.items` in partials/comments.html).
+#[derive(Debug, Serialize)]
+pub struct CommentView {
+    id: i64,
+    /// The commenter's name, cleaned.
+    name: String,
+    /// The commenter's site, when it is a safe link.
+    url: Option<String>,
+    html: String,
+    date: String,
+    hijri: String,
+    date_iso: String,
+    /// Written from a newsroom account.
+    staff: bool,
+    /// 1 for a top-level comment, at most the thread depth setting.
+    depth: i64,
+    /// The no-JavaScript reply link; `None` when replies are closed at this depth.
+    reply_url: Option<String>,
+}
+
 /// One comment as the thread shows it.
 fn comment_view(
     site: &SiteView,
@@ -52,20 +72,20 @@ fn comment_view(
     c: &PublicComment,
     depth: i64,
     can_reply: bool,
-) -> Value {
+) -> CommentView {
     let local = c.created_at.with_timezone(&site.tz);
-    json!({
-        "id": c.id,
-        "name": text::clean(&c.author_name),
-        "url": text::safe_url(&c.url),
-        "html": text::to_html(&c.body),
-        "date": view::display_date(site, &c.created_at),
-        "hijri": sahifa_text::dates::format_hijri(local.date_naive(), site.lang, site.digits),
-        "date_iso": c.created_at.to_rfc3339(),
-        "staff": c.is_staff != 0,
-        "depth": depth,
-        "reply_url": can_reply.then(|| format!("{}?replytocom={}#respond", comments_url(slug), c.id)),
-    })
+    CommentView {
+        id: c.id,
+        name: text::clean(&c.author_name),
+        url: text::safe_url(&c.url),
+        html: text::to_html(&c.body),
+        date: view::display_date(site, &c.created_at),
+        hijri: sahifa_text::dates::format_hijri(local.date_naive(), site.lang, site.digits),
+        date_iso: c.created_at.to_rfc3339(),
+        staff: c.is_staff != 0,
+        depth,
+        reply_url: can_reply.then(|| format!("{}?replytocom={}#respond", comments_url(slug), c.id)),
+    }
 }
 
 /// The approved thread for page `cpage`: top-level comments are paged, each with all its
@@ -78,7 +98,7 @@ fn thread(
     comments: &[PublicComment],
     cpage: i64,
     open: bool,
-) -> (Vec<Value>, i64) {
+) -> (Vec<CommentView>, i64) {
     let ids: std::collections::HashSet<i64> = comments.iter().map(|c| c.id).collect();
     let mut children: HashMap<i64, Vec<&PublicComment>> = HashMap::new();
     let mut roots = Vec::new();
@@ -127,19 +147,100 @@ struct FormState {
     step: bool,
 }
 
-fn form_view(slug: &str, f: &FormState) -> Value {
-    json!({
-        "action": comments_url(slug),
-        "name": f.name, "email": f.email, "url": f.url, "body": f.body,
-        "remember": f.remember,
-        "parent_id": f.parent_id,
-        "errors": f.errors,
-        "message": f.message,
-        "question": f.question,
-        "token": f.token,
-        "step": f.step,
-        "honeypot": HONEYPOT_FIELD,
-    })
+/// The comment form (`comments.form`): what was typed, what is wrong, the challenge.
+#[derive(Debug, Serialize)]
+pub struct CommentForm {
+    /// Where the form posts.
+    action: String,
+    name: String,
+    email: String,
+    url: String,
+    body: String,
+    remember: bool,
+    /// The comment replied to.
+    parent_id: Option<i64>,
+    /// Error per field: `author`, `email`, `url`, `comment`, `captcha`.
+    errors: HashMap<&'static str, String>,
+    /// An error about the whole comment.
+    message: Option<String>,
+    /// The CAPTCHA question, when this reader is asked one.
+    question: Option<String>,
+    token: Option<String>,
+    /// Whether this is the second step of the no-JavaScript flow.
+    step: bool,
+    /// The honeypot field's name.
+    honeypot: &'static str,
+}
+
+fn form_view(slug: &str, f: &FormState) -> CommentForm {
+    CommentForm {
+        action: comments_url(slug),
+        name: f.name.clone(),
+        email: f.email.clone(),
+        url: f.url.clone(),
+        body: f.body.clone(),
+        remember: f.remember,
+        parent_id: f.parent_id,
+        errors: f.errors.clone(),
+        message: f.message.clone(),
+        question: f.question.clone(),
+        token: f.token.clone(),
+        step: f.step,
+        honeypot: HONEYPOT_FIELD,
+    }
+}
+
+/// The `comments` block of the article and comments templates (partials/comments.html).
+#[derive(Debug, Serialize)]
+pub struct CommentsBlock {
+    /// Approved comments on the article, all pages.
+    count: usize,
+    /// This page of the thread, in reading order.
+    items: Vec<CommentView>,
+    /// `None` when the thread fits on one page.
+    pagination: Option<CommentsPagination>,
+    closed: bool,
+    form: CommentForm,
+    /// The name of the commenter replied to.
+    reply_to: Option<String>,
+    cancel_reply_url: String,
+}
+
+/// Older/newer links through the thread; no numbered pages, unlike [`view::Pagination`].
+#[derive(Debug, Serialize)]
+pub struct CommentsPagination {
+    current: i64,
+    total: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+/// The stand-alone comments page's context (comments.html).
+#[derive(Debug, Serialize)]
+pub struct CommentsPage<'a> {
+    article: CommentsArticle<'a>,
+    comments: CommentsBlock,
+    robots_noindex: bool,
+}
+
+/// The article a comments page is about, for its back link.
+#[derive(Debug, Serialize)]
+pub struct CommentsArticle<'a> {
+    title: &'a str,
+    url: String,
+}
+
+/// `GET /api/v1/comments/challenge`'s answer. Fields in sorted order, as the response
+/// always had them (it used to be a sorted map).
+#[derive(Debug, Serialize)]
+pub struct ChallengeResponse {
+    /// Seconds the token stays valid.
+    expires_in: i64,
+    /// The question's label, in the site's language.
+    label: String,
+    /// `None` when this reader is not asked one.
+    question: Option<String>,
+    token: String,
 }
 
 /// The `comments` block of the article template.
@@ -149,24 +250,22 @@ async fn block(
     article: &Article,
     cpage: i64,
     form: Option<&FormState>,
-) -> Result<Value, AppError> {
+) -> Result<CommentsBlock, AppError> {
     let settings = CommentSettings::load(state.db()).await?;
     let closed = sahifa_newsroom::comments::is_closed(state.db(), &settings, article).await?;
     let comments = state.db().approved_comments(article.summary.id).await?;
     let slug = &article.summary.slug;
     let (items, pages) = thread(site, &settings, slug, &comments, cpage, !closed);
     let base = comments_url(slug);
-    let pagination = if pages > 1 {
+    let pagination = (pages > 1).then(|| {
         let current = cpage.clamp(1, pages);
-        json!({
-            "current": current,
-            "total": pages,
-            "prev_url": (current > 1).then(|| format!("{base}?cpage={}#comments", current - 1)),
-            "next_url": (current < pages).then(|| format!("{base}?cpage={}#comments", current + 1)),
-        })
-    } else {
-        Value::Null
-    };
+        CommentsPagination {
+            current,
+            total: pages,
+            prev_url: (current > 1).then(|| format!("{base}?cpage={}#comments", current - 1)),
+            next_url: (current < pages).then(|| format!("{base}?cpage={}#comments", current + 1)),
+        }
+    });
     let default_form = FormState::default();
     let form = form.unwrap_or(&default_form);
     let reply_to = match form.parent_id {
@@ -176,15 +275,15 @@ async fn block(
             .map(|c| text::clean(&c.author_name)),
         None => None,
     };
-    Ok(json!({
-        "count": comments.len(),
-        "items": items,
-        "pagination": pagination,
-        "closed": closed,
-        "form": form_view(slug, form),
-        "reply_to": reply_to,
-        "cancel_reply_url": format!("{}#respond", urls::article(slug)),
-    }))
+    Ok(CommentsBlock {
+        count: comments.len(),
+        items,
+        pagination,
+        closed,
+        form: form_view(slug, form),
+        reply_to,
+        cancel_reply_url: format!("{}#respond", urls::article(slug)),
+    })
 }
 
 /// The comments block of the cached article page: page 1 of the thread and an empty form.
@@ -192,7 +291,7 @@ pub async fn article_block(
     state: &AppState,
     site: &SiteView,
     article: &Article,
-) -> Result<Value, AppError> {
+) -> Result<CommentsBlock, AppError> {
     block(state, site, article, 1, None).await
 }
 
@@ -218,11 +317,14 @@ async fn render_page(
         article.summary.title,
         site.settings.name
     );
-    let ctx = json!({
-        "article": {"title": article.summary.title, "url": urls::article(&article.summary.slug)},
-        "comments": comments,
-        "robots_noindex": true,
-    });
+    let ctx = CommentsPage {
+        article: CommentsArticle {
+            title: &article.summary.title,
+            url: urls::article(&article.summary.slug),
+        },
+        comments,
+        robots_noindex: true,
+    };
     view::render(
         state,
         &site,
@@ -305,12 +407,12 @@ pub async fn challenge(State(state): State<AppState>, headers: HeaderMap) -> Res
         let actor = session_actor(&state, &headers).await?;
         let c = state.newsroom().comment_challenge(actor.as_ref()).await?;
         let site = state.site().await?;
-        Ok::<_, AppError>(json!({
-            "token": c.token,
-            "question": c.question,
-            "label": state.catalog().text(site.lang, "comment-captcha-label"),
-            "expires_in": c.expires_in,
-        }))
+        Ok::<_, AppError>(ChallengeResponse {
+            expires_in: c.expires_in,
+            label: state.catalog().text(site.lang, "comment-captcha-label"),
+            question: c.question,
+            token: c.token,
+        })
     }
     .await;
     match result {

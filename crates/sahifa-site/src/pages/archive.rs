@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use sahifa_store::{ArticleFilter, SlugKind};
 
 use super::article::moved;
 use super::page_number;
-use crate::view;
+use crate::view::{self, Card, Pagination};
 use sahifa_http::error::AppError;
 use sahifa_http::serving::{Rendered, serve_page};
 use sahifa_http::state::AppState;
@@ -52,6 +52,24 @@ impl Kind {
             Kind::Author => urls::author,
         }
     }
+}
+
+/// A category, tag or author archive's context (archive.html).
+#[derive(Debug, Serialize)]
+pub struct ArchivePage<'a> {
+    archive: ArchiveHeading<'a>,
+    articles: Vec<Card>,
+    pagination: Option<Pagination>,
+}
+
+/// What the archive is of.
+#[derive(Debug, Serialize)]
+pub struct ArchiveHeading<'a> {
+    /// `category`, `tag` or `author`.
+    kind: &'static str,
+    name: &'a str,
+    /// `None` when the subject has none.
+    description: Option<&'a str>,
 }
 
 /// `GET /category/{slug}`.
@@ -175,15 +193,15 @@ async fn render(
     let heading = state.catalog().get(site.lang, heading_key, &args);
     let title = format!("{heading} - {}", site.settings.name);
     let description = (!subject.description.is_empty()).then_some(subject.description.as_str());
-    let ctx = json!({
-        "archive": {
-            "kind": kind.name(),
-            "name": subject.name,
-            "description": (!subject.description.is_empty()).then_some(&subject.description),
+    let ctx = ArchivePage {
+        archive: ArchiveHeading {
+            kind: kind.name(),
+            name: &subject.name,
+            description,
         },
-        "articles": view::cards(&site, &listing.items),
-        "pagination": view::pagination(&base, page, total_pages),
-    });
+        articles: view::cards(&site, &listing.items),
+        pagination: view::paginate(&base, page, total_pages),
+    };
     let canonical = urls::paged(&base, page);
     let html = view::render(
         &state,

@@ -3,15 +3,27 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::json;
+use serde::Serialize;
 
 use sahifa_store::SlugKind;
 
-use crate::view;
+use crate::comments::CommentsBlock;
+use crate::seo::SeoHead;
+use crate::view::{self, ArticleView, Card};
 use sahifa_http::error::AppError;
 use sahifa_http::serving::{Rendered, serve_page};
 use sahifa_http::state::AppState;
 use sahifa_http::urls;
+
+/// An article page's context (article.html).
+#[derive(Debug, Serialize)]
+pub struct ArticlePage {
+    article: ArticleView,
+    related: Vec<Card>,
+    comments: CommentsBlock,
+    /// The article's own SEO block, in place of the layout's generic one.
+    seo: SeoHead,
+}
 
 /// `GET /article/{slug}`.
 pub async fn show_article(
@@ -34,12 +46,12 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
     let comments = crate::comments::article_block(&state, &site, &article).await?;
-    let ctx = json!({
-        "article": view::article(&state, &site, &article),
-        "related": view::cards(&site, &related),
-        "comments": comments,
-        "seo": crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
-    });
+    let ctx = ArticlePage {
+        article: view::article(&state, &site, &article),
+        related: view::cards(&site, &related),
+        comments,
+        seo: crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
+    };
     let html = view::render(
         &state,
         &site,

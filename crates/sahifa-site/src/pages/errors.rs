@@ -5,20 +5,30 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use sahifa_store::SiteSettings;
 
 use crate::view;
-use sahifa_http::error::{AppError, ErrorPage};
+use sahifa_http::error::{self, AppError};
 use sahifa_http::state::{AppState, SiteView};
+
+/// The error page's context (error.html); not to be confused with the
+/// [`error::ErrorPage`] marker a response carries to ask for it.
+#[derive(Debug, Serialize)]
+pub struct ErrorPage<'a> {
+    /// The HTTP status code.
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
 
 /// Fallback for URLs no route matches.
 pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-/// Replaces the body of error responses that carry an [`ErrorPage`] marker, or that the
+/// Replaces the body of error responses that carry an [`error::ErrorPage`] marker, or that the
 /// router produced bare (405, a rejected path), with the error page.
 pub async fn render_errors(
     State(state): State<AppState>,
@@ -37,8 +47,8 @@ pub async fn render_errors(
         };
         return sahifa_http::error::render_api_error(response, state.catalog(), lang);
     }
-    let (status, message_key) = match response.extensions().get::<ErrorPage>() {
-        Some(ErrorPage(status, key)) => (*status, *key),
+    let (status, message_key) = match response.extensions().get::<error::ErrorPage>() {
+        Some(error::ErrorPage(status, key)) => (*status, *key),
         None if is_bare_router_error(&response) => (response.status(), None),
         None => return response,
     };
@@ -97,7 +107,11 @@ pub async fn error_page_with(
     let catalog = state.catalog();
     let title = catalog.text(site.lang, title_key);
     let message = catalog.text(site.lang, message_key);
-    let ctx = json!({"status": status.as_u16(), "title": title, "message": message});
+    let ctx = ErrorPage {
+        status: status.as_u16(),
+        title: &title,
+        message: &message,
+    };
     let page_title = format!("{title} - {}", site.settings.name);
     let html = match view::render(state, &site, "error.html", &page_title, None, "/", ctx) {
         Ok(html) => html,

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::json;
+use serde::Serialize;
 
 use sahifa_store::ArticleFilter;
 
 use super::page_number;
-use crate::view;
+use crate::view::{self, Card, Link, Pagination};
 use sahifa_http::error::AppError;
 use sahifa_http::serving::{Rendered, serve_page};
 use sahifa_http::state::AppState;
@@ -19,6 +19,24 @@ use sahifa_http::state::AppState;
 const PER_PAGE: i64 = 10;
 /// Teasers per section block.
 const PER_BLOCK: i64 = 4;
+
+/// The front page's context (home.html).
+#[derive(Debug, Serialize)]
+pub struct HomePage {
+    /// The newest article, on page 1 only.
+    lead_story: Option<Card>,
+    latest: Vec<Card>,
+    /// One block per top-level section with articles, on page 1 only.
+    category_blocks: Vec<CategoryBlock>,
+    pagination: Option<Pagination>,
+}
+
+/// A section's block on the front page.
+#[derive(Debug, Serialize)]
+pub struct CategoryBlock {
+    category: Link,
+    articles: Vec<Card>,
+}
 
 /// `GET /`.
 pub async fn show_home(
@@ -67,10 +85,13 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
             };
             let in_category = db.published_articles(filter, PER_BLOCK, 0).await?;
             if !in_category.items.is_empty() {
-                blocks.push(json!({
-                    "category": {"name": category.name, "url": sahifa_http::urls::category(&category.slug)},
-                    "articles": view::cards(&site, &in_category.items),
-                }));
+                blocks.push(CategoryBlock {
+                    category: Link {
+                        name: category.name.clone(),
+                        url: sahifa_http::urls::category(&category.slug),
+                    },
+                    articles: view::cards(&site, &in_category.items),
+                });
             }
         }
     }
@@ -83,12 +104,12 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
     };
     let description = (!settings.tagline.is_empty()).then_some(settings.tagline.as_str());
     let canonical = sahifa_http::urls::paged("/", page);
-    let ctx = json!({
-        "lead_story": lead_story,
-        "latest": view::cards(&site, &items),
-        "category_blocks": blocks,
-        "pagination": view::pagination("/", page, total_pages),
-    });
+    let ctx = HomePage {
+        lead_story,
+        latest: view::cards(&site, &items),
+        category_blocks: blocks,
+        pagination: view::paginate("/", page, total_pages),
+    };
     let html = view::render(
         &state,
         &site,

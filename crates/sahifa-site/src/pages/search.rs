@@ -15,11 +15,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use sahifa_search::{SearchRequest, SearchResults, Sort};
 
-use crate::view;
+use crate::view::{self, Link, Pagination};
 use sahifa_http::error::AppError;
 use sahifa_http::state::{AppState, SiteView};
 use sahifa_http::urls;
@@ -151,6 +151,54 @@ pub async fn show_search(
     }
 }
 
+/// The search page's context (search.html).
+#[derive(Debug, Serialize)]
+pub struct SearchPage<'a> {
+    search: SearchView<'a>,
+    pagination: Option<Pagination>,
+}
+
+/// The form as submitted and what it found.
+#[derive(Debug, Serialize)]
+pub struct SearchView<'a> {
+    /// The query as typed.
+    q: &'a str,
+    has_query: bool,
+    /// False when this process runs no search index.
+    available: bool,
+    total: usize,
+    category: Option<&'a str>,
+    /// `YYYY-MM-DD`, or `None` when absent or unparsable.
+    from: Option<String>,
+    to: Option<String>,
+    sort: &'static str,
+    categories: Vec<CategoryOption<'a>>,
+    results: Vec<HitView>,
+}
+
+/// A choice of the category filter.
+#[derive(Debug, Serialize)]
+pub struct CategoryOption<'a> {
+    slug: &'a str,
+    name: &'a str,
+    /// A subcategory, shown indented.
+    child: bool,
+    selected: bool,
+}
+
+/// One result.
+#[derive(Debug, Serialize)]
+pub struct HitView {
+    title: String,
+    /// The title with the matched words in `<mark>`.
+    title_html: String,
+    url: String,
+    snippet_html: String,
+    category: Option<Link>,
+    date_display: String,
+    date_iso: String,
+}
+
 async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<String, AppError> {
     let site = state.site().await?;
     let params = SearchParams::from_query(query, MAX_PAGE);
@@ -163,21 +211,21 @@ async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<Str
     let available = results.is_some();
     let results = results.unwrap_or_default();
     let total_pages = results.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
-    let ctx = json!({
-        "search": {
-            "q": params.q,
-            "has_query": has_query,
-            "available": available,
-            "total": results.total,
-            "category": params.category,
-            "from": params.from.map(|d| d.to_string()),
-            "to": params.to.map(|d| d.to_string()),
-            "sort": params.sort.as_str(),
-            "categories": category_options(&site, params.category.as_deref()),
-            "results": results.hits.iter().map(|h| hit_view(&site, h)).collect::<Vec<_>>(),
+    let ctx = SearchPage {
+        search: SearchView {
+            q: &params.q,
+            has_query,
+            available,
+            total: results.total,
+            category: params.category.as_deref(),
+            from: params.from.map(|d| d.to_string()),
+            to: params.to.map(|d| d.to_string()),
+            sort: params.sort.as_str(),
+            categories: category_options(&site, params.category.as_deref()),
+            results: results.hits.iter().map(|h| hit_view(&site, h)).collect(),
         },
-        "pagination": pagination(&params, params.page, total_pages),
-    });
+        pagination: pagination(&params, params.page, total_pages),
+    };
     let heading = state.catalog().text(site.lang, "search-title");
     let title = if has_query {
         format!("{heading}: {} - {}", params.q.trim(), site.settings.name)
@@ -187,56 +235,36 @@ async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<Str
     view::render(state, &site, "search.html", &title, None, "/search", ctx)
 }
 
-fn category_options(site: &SiteView, selected: Option<&str>) -> Vec<Value> {
+fn category_options<'a>(site: &'a SiteView, selected: Option<&str>) -> Vec<CategoryOption<'a>> {
     site.categories
         .iter()
-        .map(|c| {
-            json!({
-                "slug": c.slug,
-                "name": c.name,
-                "child": c.parent_id.is_some(),
-                "selected": selected == Some(c.slug.as_str()),
-            })
+        .map(|c| CategoryOption {
+            slug: &c.slug,
+            name: &c.name,
+            child: c.parent_id.is_some(),
+            selected: selected == Some(c.slug.as_str()),
         })
         .collect()
 }
 
-fn hit_view(site: &SiteView, h: &sahifa_search::SearchHit) -> Value {
-    json!({
-        "title": h.title,
-        "title_html": h.title_html,
-        "url": urls::article(&h.slug),
-        "snippet_html": h.snippet_html,
-        "category": h.category.as_ref().map(|(slug, name)| json!({"name": name, "url": urls::category(slug)})),
-        "date_display": view::display_date(site, &h.published_at),
-        "date_iso": h.published_at.to_rfc3339(),
-    })
+fn hit_view(site: &SiteView, h: &sahifa_search::SearchHit) -> HitView {
+    HitView {
+        title: h.title.clone(),
+        title_html: h.title_html.clone(),
+        url: urls::article(&h.slug),
+        snippet_html: h.snippet_html.clone(),
+        category: h.category.as_ref().map(|(slug, name)| Link {
+            name: name.clone(),
+            url: urls::category(slug),
+        }),
+        date_display: view::display_date(site, &h.published_at),
+        date_iso: h.published_at.to_rfc3339(),
+    }
 }
 
 /// The theme's pagination block (see docs/THEMES.md) with search URLs.
-fn pagination(params: &SearchParams, current: usize, total_pages: usize) -> Value {
-    if total_pages <= 1 {
-        return Value::Null;
-    }
-    let mut pages = Vec::new();
-    let mut last_shown = 0;
-    for n in 1..=total_pages {
-        let near = n.abs_diff(current) <= 2;
-        if n == 1 || n == total_pages || near {
-            if n - last_shown > 1 {
-                pages.push(json!({"number": null, "url": null, "current": false, "gap": true}));
-            }
-            pages.push(
-                json!({"number": n, "url": params.url(n), "current": n == current, "gap": false}),
-            );
-            last_shown = n;
-        }
-    }
-    json!({
-        "current": current,
-        "total": total_pages,
-        "prev_url": (current > 1).then(|| params.url(current - 1)),
-        "next_url": (current < total_pages).then(|| params.url(current + 1)),
-        "pages": pages,
-    })
+fn pagination(params: &SearchParams, current: usize, total_pages: usize) -> Option<Pagination> {
+    // Both are at most MAX_PAGE, and a page URL's number comes back from one of them.
+    let url = |n: i64| params.url(usize::try_from(n).unwrap_or(1));
+    view::pagination_with(current as i64, total_pages as i64, url)
 }

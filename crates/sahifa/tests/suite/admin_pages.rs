@@ -1,10 +1,10 @@
 //! The newsroom admin pages over real HTTP with a logged-in session, on SQLite and
 //! PostgreSQL: categories, tags, users, settings, API tokens, the audit trail and media.
 
-mod common;
+use crate::common;
 
 use sahifa_store::{ArticleInput, ArticleStatus, Role};
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 
 use common::TestApp;
 

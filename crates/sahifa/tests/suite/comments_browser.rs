@@ -5,7 +5,7 @@
 //!
 //! Skipped with a notice without chromedriver, except under CI (see common::chrome).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

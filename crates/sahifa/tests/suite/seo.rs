@@ -1,11 +1,11 @@
 //! News SEO, short links, sharing, sitemaps and robots.txt, read by real parsers (Python's
 //! html.parser and ElementTree; JSON-LD by serde_json) over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use sahifa_store::{ArticleInput, ArticleStatus, Image};
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 use serde_json::Value;
 
 async fn py(command: &str, url: &str) -> Value {

@@ -1,7 +1,8 @@
 //! HTTP behaviour: caching validators, compression, HEAD, security headers, static assets,
 //! error statuses, health, and the JSON content API; on both backends.
 
-mod common;
+use crate::common;
+use sahifa_testkit::Seed;
 
 use std::io::Read;
 

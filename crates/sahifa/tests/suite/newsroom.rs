@@ -1,7 +1,7 @@
 //! The newsroom over real HTTP on both backends: roles and the permission matrix, CSRF,
 //! sessions, login throttling, the editor with revisions, scheduling, the admin API.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use common::session::{login, try_login};

@@ -6,7 +6,7 @@
 //! The test starts chromedriver itself. Without it the test is skipped with a notice, except
 //! under CI (`CI` set), where it fails: CI installs Chromium and chromedriver.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,11 +1,11 @@
 //! RSS, Atom and JSON Feed for the site and its archives, read by real parsers (Python's
 //! feedparser, installed by .ci/run; the JSON Feed by Python's json) over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use sahifa_store::{ArticleInput, ArticleStatus, Image};
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 use serde_json::Value;
 
 /// Runs `tests/distribution.py COMMAND URL` and parses its JSON answer.

@@ -1,9 +1,9 @@
 //! Telegram channel posting against a fake Bot API: exactly one post per published article
 //! through failures, 429s, permanent errors, restarts and two processes on PostgreSQL.
 
-mod fake_telegram;
+use crate::fake_telegram;
 
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 use std::time::Duration;
 
 use fake_telegram::{Behaviour, FakeTelegram, TOKEN, eventually};

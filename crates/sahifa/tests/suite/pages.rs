@@ -1,10 +1,10 @@
 //! Every public page over real HTTP, on SQLite and PostgreSQL, with the demo site loaded.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, unescape};
 use sahifa_store::{ArticleInput, ArticleStatus, SiteSettings};
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 
 /// Positions of `needles` in `html`, asserting each is present and they come in order.
 fn assert_in_order(html: &str, needles: &[&str]) {

@@ -2,9 +2,9 @@
 //! filters, paging, the JSON API, hostile queries, freshness after edits, related
 //! articles, and rebuilding a missing or damaged index at start-up.
 
-mod common;
+use crate::common;
 
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 use std::time::{Duration, Instant};
 
 use common::TestApp;

@@ -3,7 +3,8 @@
 //! second step), escaping of hostile comments, privacy of emails and IPs, and moderation
 //! in the admin reaching the public page.
 
-mod common;
+use crate::common;
+use sahifa_testkit::Seed;
 
 use common::session::login;
 use sahifa_store::Role;

@@ -1,7 +1,7 @@
 //! The newsroom in a real phone-sized browser (headless Chromium, 360 px): log in, upload
 //! an image, write an article with it, publish, and find it on the public home page.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,0 +1,152 @@
+//! Writes that collide answer what they are: an edit made meanwhile is a 409 that loses
+//! neither edit, a taken slug is a 422 on its field, through the editor and the admin API.
+
+use crate::common;
+
+use sahifa_store::{ArticleInput, ArticleStatus, Role};
+use sahifa_testkit::ArticleWrites;
+
+use common::TestApp;
+use common::session::login;
+
+const PASSWORD: &str = "كلمة-سر-طويلة-2026";
+
+fn text(key: &str) -> String {
+    let catalog = sahifa_web::i18n::Catalog::load().expect("catalogue");
+    catalog.text(sahifa_text::dates::Lang::Ar, key)
+}
+
+fn article(title: &str) -> ArticleInput {
+    ArticleInput {
+        slug: None,
+        title: title.into(),
+        lead: "مقدمة".into(),
+        body_md: "نص الخبر".into(),
+        dateline: None,
+        source: None,
+        author_id: None,
+        category_id: None,
+        tags: vec![],
+        status: ArticleStatus::Draft,
+        published_at: None,
+        image: None,
+    }
+}
+
+/// The value of the hidden `base_revision` field of an editor page.
+fn base_revision(html: &str) -> String {
+    let marker = "name=\"base_revision\" value=\"";
+    let start = html
+        .find(marker)
+        .expect("the editor carries its base revision")
+        + marker.len();
+    let len = html[start..].find('"').expect("closing quote");
+    html[start..start + len].to_string()
+}
+
+app_test!(
+    an_edit_made_meanwhile_answers_409_and_keeps_both_texts,
+    demo = false,
+    |app: TestApp| async move {
+        sahifa::accounts::add_user(&app.db, "e@example.com", "المحررة", Role::Editor, PASSWORD)
+            .await
+            .expect("editor");
+        let editor = login(&app, "e@example.com", PASSWORD).await;
+        let id = app
+            .db
+            .create_article(&article("العنوان الأول"))
+            .await
+            .expect("article");
+        let path = format!("/admin/articles/{id}");
+        let page = editor.get(&path).await.text().await.expect("editor page");
+        let opened_at = base_revision(&page);
+
+        // Someone else saves while the editor page is open.
+        app.db
+            .update_article(id, &article("تعديل الزميل"))
+            .await
+            .expect("the colleague's save");
+
+        let response = editor
+            .post(
+                &path,
+                &[
+                    ("title", "تعديلي"),
+                    ("body", "نصي"),
+                    ("status", "draft"),
+                    ("base_revision", &opened_at),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 409);
+        let body = response.text().await.expect("body");
+        assert!(
+            body.contains(&text("admin-error-edited-meanwhile")),
+            "{body}"
+        );
+        assert!(
+            body.contains("value=\"تعديلي\""),
+            "the refused text is still in the form, so nothing typed is lost"
+        );
+        let stored = app.db.article_by_id(id).await.unwrap().expect("article");
+        assert_eq!(
+            stored.summary.title, "تعديل الزميل",
+            "the colleague's edit survives"
+        );
+
+        // Reopened, the editor starts from the newest revision and saves.
+        let page = editor.get(&path).await.text().await.expect("editor page");
+        let response = editor
+            .post(
+                &path,
+                &[
+                    ("title", "تعديلي"),
+                    ("body", "نصي"),
+                    ("status", "draft"),
+                    ("base_revision", &base_revision(&page)),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        let stored = app.db.article_by_id(id).await.unwrap().expect("article");
+        assert_eq!(stored.summary.title, "تعديلي");
+    }
+);
+
+app_test!(
+    the_admin_api_answers_422_with_the_field_for_a_refused_write,
+    demo = false,
+    |app: TestApp| async move {
+        let user_id =
+            sahifa::accounts::add_user(&app.db, "e@example.com", "المحررة", Role::Editor, PASSWORD)
+                .await
+                .expect("editor");
+        let token = sahifa_newsroom::Newsroom::new(app.db.clone())
+            .create_token(&sahifa_newsroom::Actor::System, user_id, "وكالة")
+            .await
+            .expect("token")
+            .secret;
+        let response = app
+            .client
+            .post(format!("{}/api/v1/admin/articles", app.base))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"title": "؟!", "body": "نص", "category_id": 987654}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status().as_u16(), 422);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "invalid");
+        assert_eq!(
+            body["error"]["fields"]["slug"],
+            text("admin-error-slug-needed").as_str()
+        );
+        assert_eq!(
+            body["error"]["fields"]["category_id"],
+            text("admin-error-unknown-category").as_str()
+        );
+        assert_eq!(app.db.article_count().await.unwrap(), 0, "nothing stored");
+    }
+);

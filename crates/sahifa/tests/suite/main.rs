@@ -1,0 +1,22 @@
+//! The HTTP, CLI and browser suites of the whole application, in one test binary: each
+//! suite is a module, so the application is linked once instead of once per suite.
+
+#[macro_use]
+mod common;
+#[macro_use]
+mod fake_telegram;
+
+mod admin_browser;
+mod admin_pages;
+mod browser;
+mod cli;
+mod comments;
+mod comments_browser;
+mod conflicts;
+mod feeds;
+mod http;
+mod newsroom;
+mod pages;
+mod search;
+mod seo;
+mod telegram;
