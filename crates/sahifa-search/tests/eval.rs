@@ -7,7 +7,7 @@
 //! when a query that must find nothing finds something. Run with `--nocapture` to see the
 //! comparison table.
 
-use sahifa_testkit::ArticleWrites;
+use sahifa_testkit::{ArticleWrites, Seed};
 use std::collections::HashMap;
 
 use sahifa_search::{IndexOptions, SearchRequest};
