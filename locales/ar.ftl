@@ -279,6 +279,9 @@ search-no-query = اكتب كلمة أو أكثر للبحث في مقالات �
 search-phrase-hint = ضع العبارة بين علامتي تنصيص للبحث عنها كما هي، مثل: "أسعار النفط".
 search-no-results = لم نعثر على نتائج لـ«{ $q }».
 search-no-results-hint = جرّب كلمة أخرى أو كلمات أقل، أو وسّع نطاق التاريخ، أو اختر كل الأقسام.
+search-partial-note = لا نتائج تطابق كل الكلمات؛ هذه أقرب النتائج.
+search-did-you-mean = هل تقصد
+search-did-you-mean-end = ؟
 search-unavailable = البحث غير متاح الآن. يرجى المحاولة بعد قليل.
 # $count: the raw number (plural selection); $total: the same number formatted for display.
 search-results-count =

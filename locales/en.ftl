@@ -275,6 +275,9 @@ search-no-query = Type one or more words to search the site's articles.
 search-phrase-hint = Put a phrase in double quotes to find it exactly, e.g. "oil prices".
 search-no-results = No results for “{ $q }”.
 search-no-results-hint = Try other or fewer words, widen the dates, or choose all sections.
+search-partial-note = No results match every word; these are the closest.
+search-did-you-mean = Did you mean
+search-did-you-mean-end = ?
 search-unavailable = Search is not available right now. Please try again shortly.
 # $count: the raw number (plural selection); $total: the same number formatted for display.
 search-results-count =

@@ -26,15 +26,28 @@
 //!    so instead of guessing the analyser emits the word both with and without it, at the
 //!    same position: «لامريكا» is indexed as «لامريك» and «امريك», and a search for
 //!    «أمريكا» (→ «امريك») finds it. Queries expand the same way and match either form.
-//! 5. **Latin** words are lowercased and stemmed with the Snowball English stemmer.
+//!    Words listed as false friends in `data/false_friends.tsv` are exceptions: «طريقة»
+//!    keeps its ة (it is not «طريق»), «بطريق» is never split into «ب» + «طريق».
+//! 5. **Broken plurals** ([`crate::lexicon`]): a form that is a listed plural stem («مدن»)
+//!    brings its singular stem («مدين», from «مدينة») as another form, so singular and
+//!    plural meet whichever side has which.
+//! 6. **Latin** words are lowercased and stemmed with the Snowball English stemmer.
+//! 7. **Skeletons** ([`crate::variants`]): a word that is not a native word of the
+//!    lexicon also gets its consonant skeleton as a form marked with `~` («ترامب» and
+//!    «ترمب» → «~ترمب», «Google» and «غوغل» → «~ككل»), and two adjacent short words get
+//!    the skeleton of both read as one ([`Word::joined`], «فيس بوك» → «~فسبك»). Queries
+//!    weigh these forms lower than the others.
 //!
 //! Every step keeps at least two letters of a word, so a word is only ever lost when it is a
-//! stop word (property-tested in `tests/analysis_props.rs`).
+//! stop word (property-tested in `tests/analysis_props.rs`); no variant brings unrelated
+//! native words together (`tests/variants_props.rs`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::{lexicon, variants};
 
 /// The name the analyser is registered under in the index's tokenizer manager.
 pub const TOKENIZER_NAME: &str = "sahifa_ar";
@@ -302,15 +315,30 @@ fn is_arabic_word(word: &str) -> bool {
 
 /// Light stem of a normalised Arabic word: article prefix, then up to two suffixes.
 fn light_stem(word: &str) -> String {
-    let mut stem = word;
-    for prefix in ARTICLE_PREFIXES {
-        if let Some(rest) = stem.strip_prefix(prefix)
-            && char_len(rest) >= 2
-        {
-            stem = rest;
-            break;
+    let stem = strip_article(word);
+    // Words listed as false friends keep their ة («طريقة» is not «طريق»), also in the
+    // sound feminine plural, and words the suffix rules would merge with a false friend
+    // keep their ending («زيتون» is not «زيت»).
+    if crate::lexicon::keeps_whole(stem) {
+        return stem.to_string();
+    }
+    if let Some(rest) = stem.strip_suffix("ات") {
+        let singular = format!("{rest}ه");
+        if crate::lexicon::keeps_whole(&singular) {
+            return singular;
         }
     }
+    strip_suffixes(stem, crate::lexicon::keeps_whole).to_string()
+}
+
+/// [`light_stem`] without the lexicon's exceptions (which are computed with it).
+pub(crate) fn raw_stem(word: &str) -> String {
+    strip_suffixes(strip_article(word), |_| false).to_string()
+}
+
+/// Up to two suffixes removed, three letters always left, stopping at a word `keep`
+/// protects («زيتونة» stops at «زيتون»).
+fn strip_suffixes(mut stem: &str, keep: impl Fn(&str) -> bool) -> &str {
     for _ in 0..2 {
         let before = stem;
         for suffix in SUFFIXES {
@@ -321,11 +349,40 @@ fn light_stem(word: &str) -> String {
                 break;
             }
         }
-        if stem == before {
+        if stem == before || keep(stem) {
             break;
         }
     }
-    stem.to_string()
+    stem
+}
+
+/// The main stem of a normalised Arabic word without lexicon expansions (what the
+/// lexicons are keyed on).
+pub(crate) fn base_stem(word: &str) -> String {
+    light_stem(word)
+}
+
+/// The word without its article prefix, when two letters remain.
+pub(crate) fn strip_article(word: &str) -> &str {
+    for prefix in ARTICLE_PREFIXES {
+        if let Some(rest) = word.strip_prefix(prefix)
+            && char_len(rest) >= 2
+        {
+            return rest;
+        }
+    }
+    word
+}
+
+/// The skeleton variant of a word base (with its light stem), unless it is a native word
+/// or too short.
+fn skeleton_form(base: &str, stem: &str) -> Option<String> {
+    let letters = char_len(base);
+    if letters < variants::MIN_WORD_LETTERS || lexicon::is_native(base) || lexicon::is_native(stem)
+    {
+        return None;
+    }
+    variants::variant_term(&variants::arabic_skeleton(base), letters)
 }
 
 fn english_stem(word: &str) -> String {
@@ -349,28 +406,35 @@ pub fn stem_forms(word: &str) -> Vec<String> {
     }
     if !is_arabic_word(word) {
         if word.chars().all(|c| c.is_ascii_alphabetic()) {
-            return vec![english_stem(word)];
+            let mut forms = vec![english_stem(word)];
+            // A Latin name meets its Arabic transliterations through the skeleton.
+            if char_len(word) >= variants::MIN_WORD_LETTERS
+                && !is_stop_word(word)
+                && let Some(v) =
+                    variants::variant_term(&variants::latin_skeleton(word), char_len(word))
+            {
+                forms.push(v);
+            }
+            return forms;
         }
         return vec![word.to_string()];
     }
     let main = light_stem(word);
+    // The word without article or proclitic, each with its stem: skeletons are taken of
+    // these (not of the stems: suffix rules cut names, «بوتين» would lose «ين»).
+    let mut bases: Vec<(&str, String)> = vec![(strip_article(word), main.clone())];
     let mut forms = vec![main];
-    let mut push = |w: &str| {
-        let s = light_stem(w);
-        if !s.is_empty() && !forms.contains(&s) {
-            forms.push(s);
-        }
-    };
     // An article prefix already accounts for the start of the word.
     let has_article = ARTICLE_PREFIXES.iter().any(|p| word.starts_with(p));
     let mut chars = word.chars();
     if let Some(first) = chars.next()
         && !has_article
+        && !lexicon::never_split(word)
     {
         let rest = chars.as_str();
         let is_conj = CONJUNCTIONS.contains(&first);
         if (is_conj || PREPOSITIONS.contains(&first)) && char_len(rest) >= 3 {
-            push(rest);
+            bases.push((rest, light_stem(rest)));
             // و/ف + ب/ك/ل + word («وبأمريكا», «فلبنان»).
             let mut inner = rest.chars();
             if is_conj
@@ -378,11 +442,58 @@ pub fn stem_forms(word: &str) -> Vec<String> {
                 && PREPOSITIONS.contains(&second)
                 && char_len(inner.as_str()) >= 3
             {
-                push(inner.as_str());
+                bases.push((inner.as_str(), light_stem(inner.as_str())));
             }
         }
     }
+    for (_, stem) in bases.iter().skip(1) {
+        if !stem.is_empty() && !forms.contains(stem) {
+            forms.push(stem.clone());
+        }
+    }
+    // Broken plurals: a listed plural is also its singular.
+    let stems = forms.len();
+    for i in 0..stems {
+        let Some(stem) = forms.get(i) else { break };
+        for singular in lexicon::singulars_of(stem) {
+            if !forms.contains(singular) {
+                forms.push(singular.clone());
+            }
+        }
+    }
+    // A native word gets no skeleton, not even of the word without a first letter that
+    // looks like a proclitic («كريكيت» is not «ك» + «ريكيت»).
+    let native = bases
+        .first()
+        .is_some_and(|(b, m)| lexicon::is_native(b) || lexicon::is_native(m));
+    for (base, stem) in bases.iter().filter(|_| !native) {
+        if let Some(v) = skeleton_form(base, stem)
+            && !forms.contains(&v)
+        {
+            forms.push(v);
+        }
+    }
     forms
+}
+
+/// The skeleton variant of two adjacent short words read as one («فيس بوك» is
+/// «فيسبوك»), when both are Arabic, article-free, not native and short enough to be the
+/// halves of one name. Both arguments are normalised words.
+pub fn joined_variant(first: &str, second: &str) -> Option<String> {
+    let short = |w: &str| {
+        (2..=4).contains(&char_len(w))
+            && is_arabic_word(w)
+            && !is_stop_word(w)
+            && strip_article(w) == w
+            && !lexicon::is_native(w)
+    };
+    if !short(first) || !short(second) {
+        return None;
+    }
+    let skeleton = variants::arabic_skeleton(&format!("{first}{second}"));
+    (char_len(&skeleton) > variants::MIN_SKELETON)
+        .then(|| variants::variant_term(&skeleton, char_len(first) + char_len(second)))
+        .flatten()
 }
 
 /// One analysed word of a text.
@@ -396,6 +507,8 @@ pub struct Word {
     pub offset_to: usize,
     /// Index terms; the first is the main stem.
     pub forms: Vec<String>,
+    /// The skeleton of this word and the next read as one ([`joined_variant`]).
+    pub joined: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -441,9 +554,11 @@ fn spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Byte spans of the words of `text` with a form in `terms`: what [`analyze`] would mark,
-/// computed without stemming words that cannot match. Every Arabic form is a part of the
-/// normalised word, so a word none of whose substrings is a term is skipped after
-/// normalisation alone; Latin stems are not always substrings and are always computed.
+/// computed without stemming words that cannot match. Every Arabic stem is a part of the
+/// normalised word (and `terms` from [`crate::query::parse`] carries the plural stems of
+/// singulars), so a word none of whose substrings is a term is skipped after
+/// normalisation alone, as is one whose skeleton contains no skeleton term; Latin stems
+/// are not always substrings and are always computed.
 pub fn matching_spans(
     text: &str,
     terms: &std::collections::HashSet<String>,
@@ -453,13 +568,25 @@ pub fn matching_spans(
         return out;
     }
     let mut buf = String::new();
+    // Skeletons of a stem are substrings of the skeleton of the whole word (the skeleton
+    // is computed letter by letter), which keeps the quick test below exact.
+    let skeletons: Vec<&str> = terms
+        .iter()
+        .filter_map(|t| t.strip_prefix(variants::VARIANT_MARK))
+        .collect();
     for (from, to) in spans(text) {
         normalize_into(&text[from..to], &mut buf);
         if buf.is_empty() || char_len(&buf) > MAX_WORD_CHARS || is_stop_word(&buf) {
             continue;
         }
         let latin = buf.chars().all(|c| c.is_ascii_alphabetic());
-        if !latin && !terms.iter().any(|t| buf.contains(t.as_str())) {
+        if !latin
+            && !terms.iter().any(|t| buf.contains(t.as_str()))
+            && (skeletons.is_empty() || {
+                let whole = variants::arabic_skeleton(&buf);
+                !skeletons.iter().any(|s| whole.contains(s))
+            })
+        {
             continue;
         }
         if stem_forms(&buf).iter().any(|f| terms.contains(f)) {
@@ -469,9 +596,32 @@ pub fn matching_spans(
     out
 }
 
+/// The normalised words of `text`, stop words included, nothing stemmed (for prefix
+/// suggestions, where the reader has not finished the word).
+pub fn normalized_words(text: &str) -> Vec<String> {
+    spans(text)
+        .into_iter()
+        .map(|(from, to)| normalize(&text[from..to]))
+        .filter(|w| !w.is_empty() && char_len(w) <= MAX_WORD_CHARS)
+        .collect()
+}
+
+/// The words of `text` as written, each with its normalised form.
+pub fn surface_words(text: &str) -> Vec<(&str, String)> {
+    spans(text)
+        .into_iter()
+        .filter_map(|(from, to)| {
+            let raw = text.get(from..to)?;
+            let n = normalize(raw);
+            (!n.is_empty() && char_len(&n) <= MAX_WORD_CHARS).then_some((raw, n))
+        })
+        .collect()
+}
+
 /// Analyses a whole text: every non-stop word with its position, offsets and terms.
 pub fn analyze(text: &str) -> Vec<Word> {
-    let mut words = Vec::new();
+    let mut words: Vec<Word> = Vec::new();
+    let mut previous: Option<(usize, String)> = None;
     for (position, (from, to)) in spans(text).into_iter().enumerate() {
         let raw = &text[from..to];
         let normalized = normalize(raw);
@@ -485,12 +635,20 @@ pub fn analyze(text: &str) -> Vec<Word> {
         if forms.is_empty() {
             continue;
         }
+        if let Some((p, prev)) = &previous
+            && p + 1 == position
+            && let Some(last) = words.last_mut()
+        {
+            last.joined = joined_variant(prev, &normalized);
+        }
         words.push(Word {
             position,
             offset_from: from,
             offset_to: to,
             forms,
+            joined: None,
         });
+        previous = Some((position, normalized));
     }
     words
 }
@@ -513,7 +671,7 @@ impl Tokenizer for ArabicTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ArabicTokenStream {
         let mut tokens = Vec::new();
         for word in analyze(text) {
-            for form in word.forms {
+            for form in word.forms.into_iter().chain(word.joined) {
                 tokens.push(Token {
                     offset_from: word.offset_from,
                     offset_to: word.offset_to,

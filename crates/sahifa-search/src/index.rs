@@ -23,7 +23,7 @@ use crate::{Result, SearchError};
 
 /// Bump whenever the analyser or the schema changes: an index written with another format
 /// is rebuilt at start-up, because its terms no longer match what queries produce.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Articles read from the database per batch during a rebuild.
 const REBUILD_BATCH: i64 = 500;
@@ -43,8 +43,11 @@ pub struct Fields {
     pub body: Field,
     /// Tag names, one value each.
     pub tags: Field,
-    /// Tag slugs (exact), for "shares a tag" in related articles.
+    /// Tag slugs (exact, stored in the order of `tags`), for "shares a tag" in related
+    /// articles and for linking tag suggestions.
     pub tag_slug: Field,
+    /// Normalised, unstemmed words of the headline and the tags, for suggestions by prefix.
+    pub suggest: Field,
     /// Category name (analysed).
     pub category: Field,
     /// Category slug, stored for the result's link.
@@ -72,7 +75,15 @@ fn build_schema() -> (Schema, Fields) {
         lead: b.add_text_field("lead", text.clone()),
         body: b.add_text_field("body", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
-        tag_slug: b.add_text_field("tag_slug", STRING),
+        tag_slug: b.add_text_field("tag_slug", STRING | STORED),
+        suggest: b.add_text_field(
+            "suggest",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(crate::suggest::TOKENIZER_NAME)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         category: b.add_text_field("category", text.clone()),
         category_slug: b.add_text_field("category_slug", STORED),
         category_path: b.add_text_field("category_path", STRING),
@@ -178,6 +189,7 @@ impl SearchIndex {
                 std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
                 let index = Index::create_in_dir(dir, schema)?;
                 index.tokenizers().register(TOKENIZER_NAME, ArabicTokenizer);
+                crate::suggest::register(&index);
                 index
             }
         };
@@ -214,6 +226,7 @@ impl SearchIndex {
             return Err("index schema differs".to_string());
         }
         index.tokenizers().register(TOKENIZER_NAME, ArabicTokenizer);
+        crate::suggest::register(&index);
         // Opening a reader opens every segment: a damaged segment file fails here, not on
         // the first search.
         let reader: IndexReader = index
@@ -262,10 +275,12 @@ impl SearchIndex {
         doc.add_u64(f.id, a.id.max(0) as u64);
         doc.add_text(f.slug, &a.slug);
         doc.add_text(f.title, &a.title);
+        doc.add_text(f.suggest, &a.title);
         doc.add_text(f.lead, &a.lead);
         doc.add_text(f.body, sahifa_text::markdown::to_plain_text(&a.body_md));
         for (slug, name) in &a.tags {
             doc.add_text(f.tags, name);
+            doc.add_text(f.suggest, name);
             doc.add_text(f.tag_slug, slug);
         }
         if let Some((id, slug, name)) = &a.category {

@@ -5,24 +5,36 @@
 //! - [`analysis`]: normalisation, stop words, light stemming (documents and queries alike).
 //! - [`index`]: schema, opening/recovering the index folder, rebuilds, per-article updates.
 //! - [`query`]: turning what a reader typed into a query without ever failing on it.
+//! - [`lexicon`]: broken plurals, native words and false friends (data files in `data/`).
+//! - [`variants`]: consonant skeletons that let transliterations and Latin spellings meet.
 //! - [`snippet`]: HTML-safe excerpts with the matched words in `<mark>`.
+//! - [`suggest`]: headlines and tags by prefix, for the search box.
 //! - [`related`]: "more like this" over title, lead, body and tags.
 //! - [`follower`]: the background task that applies the write log within a second.
 //!
 //! The database stays the source of truth: [`open_fresh`] rebuilds a missing, stale,
 //! foreign or damaged index from it at start-up.
 
+// Text, queries, uploads and forms decide indexes here, and a panic takes a request down:
+// look up with `get` and propagate errors instead of unwrapping.
+#![warn(clippy::indexing_slicing)]
+#![warn(clippy::unwrap_used)]
+
 pub mod analysis;
 pub mod follower;
 pub mod index;
+pub mod lexicon;
 pub mod query;
 pub mod related;
 pub mod snippet;
+pub mod suggest;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 
 pub use index::{IndexOptions, Marker, OpenOutcome, SearchIndex};
 pub use query::{SearchHit, SearchRequest, SearchResults, Sort};
+pub use suggest::{Suggestion, SuggestionKind};
 
 use sahifa_store::Db;
 

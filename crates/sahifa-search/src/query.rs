@@ -4,28 +4,63 @@
 //! brackets, `AND`) would turn ordinary text into errors or into field lookups. Instead
 //! the text is split on double quotes (quoted parts are phrases; an unbalanced quote just
 //! ends the last phrase), run through the analyser, and each word becomes a group "this word
-//! in any field, any of its forms", with field boosts. Every group is required; when that
-//! finds nothing and there are three or more groups, one group may be missing. Input is
-//! bounded (characters and groups), so a 10 KB query costs the same as a long sentence.
+//! in any field, any of its forms", with field boosts. A word's skeleton variant (see
+//! [`crate::variants`]) is one of its forms at a lower weight, so «ترمب» finds «ترامب» and
+//! the exact spelling still ranks first. Every group is required. When that finds nothing
+//! the search does not end on an empty page:
+//!
+//! - with three or more groups, it falls back to the articles that match most of the
+//!   query's words weighted by rarity (each word weighs `ln(1 + N / (df + 1))`; an article
+//!   must match at least 60 % of the weight, two thirds for a three-word query, and at
+//!   least half the words, never fewer than two), ranked by that coverage, and says so ([`SearchResults::partial`]): a word the
+//!   site never used weighs most, so a query about something never covered still finds
+//!   nothing, and a fallback never rests on one common word;
+//! - a word that occurs nowhere gets a correction from the index's own vocabulary
+//!   (edit distance 1, 2 for long words), offered as [`SearchResults::did_you_mean`].
+//!
+//! Input is bounded (characters and groups), so a 10 KB query costs the same as a long
+//! sentence.
 //! Nothing here returns an error for any input: a query that analyses to nothing simply
 //! matches nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, Order, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
 
 use crate::Result;
 use crate::analysis::analyze;
 use crate::index::{Fields, SearchIndex};
-use crate::snippet;
+use crate::{lexicon, snippet, variants};
+
+/// Weight of a skeleton variant next to the exact spelling.
+pub const VARIANT_WEIGHT: f32 = 0.35;
+/// Share of the query's rarity weight a fallback result must match, for queries of four
+/// words or more.
+pub const FALLBACK_MIN_COVERAGE: f32 = 0.6;
+/// The same for three-word queries: two thirds, so the missing word can never be the
+/// rarest of the three (a word the site never used makes the query one it never covered).
+pub const FALLBACK_MIN_COVERAGE_3: f32 = 2.0 / 3.0;
+/// The note a results page shows above fallback results.
+pub const PARTIAL_NOTE_AR: &str = "لا نتائج تطابق كل الكلمات؛ هذه أقرب النتائج";
+/// [`PARTIAL_NOTE_AR`] in English.
+pub const PARTIAL_NOTE_EN: &str = "No results match all the words; these are the closest.";
+/// The label before a [`SearchResults::did_you_mean`] link.
+pub const DID_YOU_MEAN_AR: &str = "هل تقصد";
+/// [`DID_YOU_MEAN_AR`] in English.
+pub const DID_YOU_MEAN_EN: &str = "Did you mean";
 
 /// Characters of a query that are looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -111,6 +146,12 @@ pub struct SearchResults {
     pub total: usize,
     /// This page.
     pub hits: Vec<SearchHit>,
+    /// No article matched every word: these are the articles matching most of them
+    /// (show [`PARTIAL_NOTE_AR`] above them).
+    pub partial: bool,
+    /// The query with its unknown words replaced by the nearest words of the index, when
+    /// the query as typed matched nothing in full and a correction exists.
+    pub did_you_mean: Option<String>,
 }
 
 /// A query after analysis.
@@ -129,6 +170,16 @@ pub enum Group {
     Word(Vec<String>),
     /// Words in this order: `(relative position, forms)`.
     Phrase(Vec<(usize, Vec<String>)>),
+    /// Two short words that may be one name written apart («فيس بوك»): both words, or the
+    /// skeleton of the two read as one.
+    Pair {
+        /// Forms of the first word.
+        first: Vec<String>,
+        /// Forms of the second word.
+        second: Vec<String>,
+        /// The joined skeleton term.
+        joined: String,
+    },
 }
 
 /// Cuts `s` to at most `max` characters (on a character boundary).
@@ -151,10 +202,19 @@ pub fn parse(q: &str) -> ParsedQuery {
             continue;
         }
         for w in &words {
-            parsed.highlight.extend(w.forms.iter().cloned());
+            for form in &w.forms {
+                parsed.highlight.insert(form.clone());
+                // Highlighting looks for terms inside words: a singular's plurals are
+                // what a plural in the text contains.
+                parsed
+                    .highlight
+                    .extend(lexicon::plurals_of(form).iter().cloned());
+            }
         }
-        if i % 2 == 1 && words.len() > 1 {
-            let first = words[0].position;
+        if i % 2 == 1
+            && words.len() > 1
+            && let Some(first) = words.first().map(|w| w.position)
+        {
             let phrase = words
                 .into_iter()
                 .take(MAX_GROUPS)
@@ -162,8 +222,19 @@ pub fn parse(q: &str) -> ParsedQuery {
                 .collect();
             parsed.groups.push(Group::Phrase(phrase));
         } else {
-            for w in words {
-                let group = Group::Word(w.forms);
+            let mut words = words.into_iter().peekable();
+            while let Some(w) = words.next() {
+                let group = match (w.joined, words.peek()) {
+                    (Some(joined), Some(_)) => {
+                        let second = words.next().map(|n| n.forms).unwrap_or_default();
+                        Group::Pair {
+                            first: w.forms,
+                            second,
+                            joined,
+                        }
+                    }
+                    _ => Group::Word(w.forms),
+                };
                 if !parsed.groups.contains(&group) {
                     parsed.groups.push(group);
                 }
@@ -193,26 +264,55 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// Any of `forms` in one field, skeleton variants at [`VARIANT_WEIGHT`].
+fn forms_query(field: Field, forms: &[String]) -> Box<dyn Query> {
+    let (variant, exact): (Vec<&String>, Vec<&String>) =
+        forms.iter().partition(|f| variants::is_variant(f));
+    let mut clauses: Vec<Box<dyn Query>> = exact.iter().map(|f| term_query(field, f)).collect();
+    if !variant.is_empty() {
+        let v: Box<dyn Query> = if let [only] = variant.as_slice() {
+            term_query(field, only)
+        } else {
+            Box::new(BooleanQuery::union(
+                variant.iter().map(|f| term_query(field, f)).collect(),
+            ))
+        };
+        clauses.push(Box::new(BoostQuery::new(v, VARIANT_WEIGHT)));
+    }
+    if clauses.len() == 1
+        && let Some(only) = clauses.pop()
+    {
+        return only;
+    }
+    Box::new(BooleanQuery::union(clauses))
+}
+
+fn word_query(f: &Fields, forms: &[String]) -> Box<dyn Query> {
+    let per_field: Vec<Box<dyn Query>> = weighted_fields(f)
+        .into_iter()
+        .map(|(field, boost)| {
+            Box::new(BoostQuery::new(forms_query(field, forms), boost)) as Box<dyn Query>
+        })
+        .collect();
+    // The best field counts fully, the others a little: a word in title and body beats
+    // one in the body only, without repeating fields dominating.
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.2))
+}
+
 fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
     match group {
-        Group::Word(forms) => {
-            let per_field: Vec<Box<dyn Query>> = weighted_fields(f)
-                .into_iter()
-                .map(|(field, boost)| {
-                    let q: Box<dyn Query> = if forms.len() == 1 {
-                        term_query(field, &forms[0])
-                    } else {
-                        Box::new(BooleanQuery::union(
-                            forms.iter().map(|form| term_query(field, form)).collect(),
-                        ))
-                    };
-                    Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>
-                })
-                .collect();
-            // The best field counts fully, the others a little: a word in title and body
-            // beats one in the body only, without repeating fields dominating.
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.2))
-        }
+        Group::Word(forms) => word_query(f, forms),
+        Group::Pair {
+            first,
+            second,
+            joined,
+        } => Box::new(BooleanQuery::union(vec![
+            Box::new(BooleanQuery::intersection(vec![
+                word_query(f, first),
+                word_query(f, second),
+            ])),
+            word_query(f, std::slice::from_ref(joined)),
+        ])),
         Group::Phrase(words) => {
             let per_field: Vec<Box<dyn Query>> = [(f.title, 3.0), (f.lead, 2.0), (f.body, 1.0)]
                 .into_iter()
@@ -285,18 +385,177 @@ impl SearchIndex {
         clauses.extend(filters(&f, req));
         let strict = BooleanQuery::new(clauses);
         let mut results = self.collect(&searcher, &strict, req, &parsed)?;
-        if results.total == 0 && groups.len() >= 3 {
-            // All but one word: a reader's extra word should not hide every result.
-            let wanted = groups.len() - 1;
-            let words = BooleanQuery::with_minimum_required_clauses(
-                groups.into_iter().map(|q| (Occur::Should, q)).collect(),
-                wanted,
-            );
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
-            clauses.extend(filters(&f, req));
-            results = self.collect(&searcher, &BooleanQuery::new(clauses), req, &parsed)?;
+        if results.total == 0 {
+            // Document frequencies without the filters: rarity is a property of the word.
+            let counts = groups
+                .iter()
+                .map(|g| searcher.search(g.as_ref(), &Count))
+                .collect::<tantivy::Result<Vec<usize>>>()?;
+            if groups.len() >= 3 {
+                results = self.fallback(&searcher, &groups, &counts, req, &parsed)?;
+            }
+            results.did_you_mean = self.did_you_mean(&searcher, &req.q, &parsed, &counts)?;
         }
         Ok(results)
+    }
+
+    /// The articles matching most of the query's words, weighted by rarity (see the
+    /// module docs). Empty when no article qualifies.
+    fn fallback(
+        &self,
+        searcher: &Searcher,
+        groups: &[Box<dyn Query>],
+        counts: &[usize],
+        req: &SearchRequest,
+        parsed: &ParsedQuery,
+    ) -> Result<SearchResults> {
+        let n = groups.len();
+        let min_groups = n.div_ceil(2).max(2);
+        if counts.iter().filter(|&&c| c > 0).count() < min_groups {
+            return Ok(SearchResults::default());
+        }
+        let docs = searcher.num_docs() as f32;
+        let weights: Vec<f32> = counts
+            .iter()
+            .map(|&c| (1.0 + docs / (c as f32 + 1.0)).ln())
+            .collect();
+        let share = if n <= 3 {
+            FALLBACK_MIN_COVERAGE_3
+        } else {
+            FALLBACK_MIN_COVERAGE
+        };
+        let min_coverage = share * weights.iter().sum::<f32>();
+        let scoring = EnableScoring::disabled_from_searcher(searcher);
+        let group_weights = groups
+            .iter()
+            .map(|g| g.weight(scoring))
+            .collect::<tantivy::Result<Vec<Box<dyn Weight>>>>()?;
+        let f = self.fields();
+        let candidates = BooleanQuery::with_minimum_required_clauses(
+            groups
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+            min_groups,
+        );
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(candidates))];
+        clauses.extend(filters(&f, req));
+        let collector = Coverage {
+            groups: group_weights,
+            weights,
+            min_coverage,
+            min_groups,
+            newest: req.sort == Sort::Newest,
+        };
+        let mut found = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+        if req.sort == Sort::Newest {
+            found.sort_by_key(|c| std::cmp::Reverse(c.date));
+        } else {
+            found.sort_by(|a, b| {
+                b.coverage
+                    .total_cmp(&a.coverage)
+                    .then(b.score.total_cmp(&a.score))
+            });
+        }
+        let total = found.len();
+        let mut hits = Vec::new();
+        if req.offset <= MAX_OFFSET {
+            for c in found.iter().skip(req.offset).take(req.limit.clamp(1, 100)) {
+                let doc: TantivyDocument = searcher.doc(c.address)?;
+                let score = if req.sort == Sort::Newest {
+                    0.0
+                } else {
+                    c.score
+                };
+                hits.push(self.hit(&doc, score, &parsed.highlight));
+            }
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            partial: total > 0,
+            did_you_mean: None,
+        })
+    }
+
+    /// The query with each word that occurs nowhere replaced by the nearest word of the
+    /// index's vocabulary (headlines and leads of the articles holding it), if any word
+    /// was replaced.
+    fn did_you_mean(
+        &self,
+        searcher: &Searcher,
+        q: &str,
+        parsed: &ParsedQuery,
+        counts: &[usize],
+    ) -> Result<Option<String>> {
+        let f = self.fields();
+        let mut changed = false;
+        let mut out = Vec::new();
+        for token in bounded(q, MAX_QUERY_CHARS).split_whitespace() {
+            let words = analyze(token);
+            let unknown = match words.as_slice() {
+                [w] => parsed
+                    .groups
+                    .iter()
+                    .position(|g| *g == Group::Word(w.forms.clone()))
+                    .and_then(|i| counts.get(i))
+                    .is_some_and(|&c| c == 0),
+                _ => false,
+            };
+            let correction = if unknown {
+                self.correction(searcher, &f, &crate::analysis::normalize(token))?
+            } else {
+                None
+            };
+            match correction {
+                Some(word) => {
+                    changed = true;
+                    out.push(word);
+                }
+                None => out.push(token.to_string()),
+            }
+        }
+        Ok(changed.then(|| out.join(" ")))
+    }
+
+    /// The word of headlines and tags nearest to a normalised query word (edit distance
+    /// 1, 2 from seven letters on), as written there; the most frequent of the nearest.
+    fn correction(&self, searcher: &Searcher, f: &Fields, word: &str) -> Result<Option<String>> {
+        let len = word.chars().count();
+        if len < 4 || !word.chars().all(char::is_alphabetic) {
+            return Ok(None);
+        }
+        let distance: usize = if len >= 7 { 2 } else { 1 };
+        let query =
+            FuzzyTermQuery::new(Term::from_field_text(f.suggest, word), distance as u8, true);
+        let top = searcher.search(&query, &TopDocs::with_limit(8).order_by_score())?;
+        let mut candidates: HashMap<String, (usize, usize, String)> = HashMap::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let texts = doc
+                .get_first(f.title)
+                .into_iter()
+                .chain(doc.get_all(f.tags))
+                .filter_map(|v| v.as_str());
+            for text in texts {
+                for (surface, normalized) in crate::analysis::surface_words(text) {
+                    let bare = crate::analysis::strip_article(&normalized);
+                    let d = levenshtein(&normalized, word).min(levenshtein(bare, word));
+                    if d == 0 || d > distance {
+                        continue;
+                    }
+                    let entry =
+                        candidates
+                            .entry(normalized.clone())
+                            .or_insert((d, 0, surface.to_string()));
+                    entry.1 += 1;
+                }
+            }
+        }
+        Ok(candidates
+            .into_values()
+            .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)))
+            .map(|(_, _, surface)| surface))
     }
 
     fn collect(
@@ -312,7 +571,7 @@ impl SearchIndex {
             let total = searcher.search(query, &Count)?;
             return Ok(SearchResults {
                 total,
-                hits: Vec::new(),
+                ..Default::default()
             });
         }
         let limit = req.limit.clamp(1, 100);
@@ -335,7 +594,11 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, score, &parsed.highlight));
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults {
+            total,
+            hits,
+            ..Default::default()
+        })
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, terms: &HashSet<String>) -> SearchHit {
@@ -377,6 +640,130 @@ impl SearchIndex {
             published_at: DateTime::from_timestamp(published, 0).unwrap_or_default(),
             score,
         }
+    }
+}
+
+/// Levenshtein distance in characters.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut prev = i + 1;
+        let mut next_row = Vec::with_capacity(row.len());
+        next_row.push(prev);
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(usize::MAX - 1);
+            let value = (diagonal + usize::from(ca != *cb))
+                .min(up + 1)
+                .min(prev + 1);
+            diagonal = up;
+            prev = value;
+            next_row.push(value);
+        }
+        row = next_row;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// A fallback candidate.
+struct Covered {
+    coverage: f32,
+    score: Score,
+    date: i64,
+    address: DocAddress,
+}
+
+/// Collects the documents whose matched groups carry enough of the query's weight,
+/// checking each group's postings alongside the candidate query (documents arrive in
+/// order within a segment, so every group's doc set only moves forward).
+struct Coverage {
+    groups: Vec<Box<dyn Weight>>,
+    weights: Vec<f32>,
+    min_coverage: f32,
+    min_groups: usize,
+    newest: bool,
+}
+
+struct SegmentCoverage {
+    segment: SegmentOrdinal,
+    scorers: Vec<Box<dyn Scorer>>,
+    weights: Vec<f32>,
+    min_coverage: f32,
+    min_groups: usize,
+    published: Option<Arc<dyn ColumnValues<i64>>>,
+    found: Vec<Covered>,
+}
+
+impl Collector for Coverage {
+    type Fruit = Vec<Covered>;
+    type Child = SegmentCoverage;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCoverage> {
+        let scorers = self
+            .groups
+            .iter()
+            .map(|w| w.scorer(reader, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let published = if self.newest {
+            reader
+                .fast_fields()
+                .i64("published")
+                .ok()
+                .map(|c| c.first_or_default_col(0))
+        } else {
+            None
+        };
+        Ok(SegmentCoverage {
+            segment,
+            scorers,
+            weights: self.weights.clone(),
+            min_coverage: self.min_coverage,
+            min_groups: self.min_groups,
+            published,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Covered>>) -> tantivy::Result<Vec<Covered>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentCoverage {
+    type Fruit = Vec<Covered>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let (mut coverage, mut matched) = (0.0, 0);
+        for (scorer, weight) in self.scorers.iter_mut().zip(&self.weights) {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                coverage += weight;
+                matched += 1;
+            }
+        }
+        if matched >= self.min_groups && coverage >= self.min_coverage {
+            self.found.push(Covered {
+                coverage,
+                score,
+                date: self.published.as_ref().map_or(0, |c| c.get_val(doc)),
+                address: DocAddress::new(self.segment, doc),
+            });
+        }
+    }
+
+    fn harvest(self) -> Vec<Covered> {
+        self.found
     }
 }
 

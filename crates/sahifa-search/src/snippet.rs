@@ -57,7 +57,9 @@ pub fn excerpt_marked(text: &str, marks: &[(usize, usize)], max_chars: usize) ->
         let starts: Vec<usize> = marks.iter().map(|(from, _)| char_of(*from)).collect();
         let mut best = 0;
         for (i, &s) in starts.iter().enumerate() {
-            let covered = starts[i..]
+            let covered = starts
+                .get(i..)
+                .unwrap_or(&[])
                 .iter()
                 .take_while(|&&other| other < s + max_chars)
                 .count();
@@ -81,8 +83,13 @@ pub fn excerpt_marked(text: &str, marks: &[(usize, usize)], max_chars: usize) ->
 fn snap_back(text: &str, char_starts: &[usize], mut at: usize) -> usize {
     let limit = at.saturating_sub(20);
     while at > limit && at > 0 {
-        let prev = char_starts[at - 1];
-        if text[prev..].starts_with(char::is_whitespace) {
+        let Some(&prev) = char_starts.get(at - 1) else {
+            break;
+        };
+        if text
+            .get(prev..)
+            .is_some_and(|t| t.starts_with(char::is_whitespace))
+        {
             return at;
         }
         at -= 1;
@@ -93,7 +100,8 @@ fn snap_back(text: &str, char_starts: &[usize], mut at: usize) -> usize {
 fn snap_forward(text: &str, char_starts: &[usize], mut at: usize) -> usize {
     let limit = (at + 20).min(char_starts.len());
     while at < limit {
-        if text[char_starts[at]..].starts_with(char::is_whitespace) {
+        let rest = char_starts.get(at).and_then(|&from| text.get(from..));
+        if rest.is_some_and(|t| t.starts_with(char::is_whitespace)) {
             return at;
         }
         at += 1;

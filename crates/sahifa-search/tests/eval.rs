@@ -15,9 +15,10 @@ use sahifa_store::{ArticleInput, ArticleStatus, CategoryInput, Db};
 use serde::Deserialize;
 use sqlx::Row;
 
-/// Floors: the figures reached when the set was written (see docs/BENCHMARKS.md).
-const MIN_RECALL_AT_10: f64 = 0.96;
-const MIN_MRR_AT_10: f64 = 0.96;
+/// Floors: the figures reached when the set was written (see docs/BENCHMARKS.md), and
+/// the targets of issue #14 (recall@10 and MRR@10 at least 0.95 on the whole set).
+const MIN_RECALL_AT_10: f64 = 0.98;
+const MIN_MRR_AT_10: f64 = 0.98;
 
 #[derive(Deserialize)]
 struct EvalArticle {
@@ -38,6 +39,8 @@ struct Query {
     relevant: Vec<usize>,
     #[allow(dead_code)]
     variant: String,
+    #[serde(default)]
+    class: String,
 }
 
 #[derive(Deserialize)]
@@ -242,10 +245,16 @@ async fn arabic_retrieval_quality() {
     let (fts_recall, fts_mrr, _) = score(&queries.queries, |q| {
         fts_rankings.get(q).cloned().unwrap_or_default()
     });
-    let ours_none: Vec<&String> = queries
+    let ours_none: Vec<(String, Vec<String>)> = queries
         .none
         .iter()
-        .filter(|q| !ours(q).is_empty())
+        .filter_map(|q| {
+            let titles: Vec<String> = ours(q)
+                .into_iter()
+                .filter_map(|n| articles.get(n - 1).map(|a| a.title.clone()))
+                .collect();
+            (!titles.is_empty()).then(|| (q.clone(), titles))
+        })
         .collect();
 
     println!(
@@ -260,6 +269,78 @@ async fn arabic_retrieval_quality() {
     println!("| WordPress-style LIKE '%term%' | {wp_recall:.3} | {wp_mrr:.3} |");
     println!("| SQLite FTS5, default unicode61 | {fts_recall:.3} | {fts_mrr:.3} |");
     println!("queries Sahifa misses: {misses:?}");
+    let mut classes: Vec<&str> = queries.queries.iter().map(|q| q.class.as_str()).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    println!("| Class (Sahifa) | queries | recall@10 | MRR@10 |");
+    println!("|---|---:|---:|---:|");
+    for class in classes {
+        let subset: Vec<Query> = queries
+            .queries
+            .iter()
+            .filter(|q| q.class == class)
+            .map(|q| Query {
+                q: q.q.clone(),
+                relevant: q.relevant.clone(),
+                variant: q.variant.clone(),
+                class: q.class.clone(),
+            })
+            .collect();
+        let (r, m, _) = score(&subset, ours);
+        println!("| {class} | {} | {r:.3} | {m:.3} |", subset.len());
+    }
+    // The fallback says so, and a misspelling gets a correction from the index.
+    let search = |q: &str| {
+        index
+            .search(&SearchRequest {
+                q: q.to_string(),
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("search")
+    };
+    let partial = search("البنك المركزي يرفع سعر الفائدة مجددا");
+    assert!(partial.partial && !partial.hits.is_empty());
+    assert!(!search("البنك المركزي").partial);
+    let typo = search("مهرجانت السينما");
+    println!(
+        "did you mean for «مهرجانت السينما»: {:?}",
+        typo.did_you_mean
+    );
+    assert!(
+        typo.did_you_mean
+            .as_deref()
+            .is_some_and(|s| s.contains("مهرجان")),
+        "{:?}",
+        typo.did_you_mean
+    );
+    let started = std::time::Instant::now();
+    let suggestions = index.suggest("غوغ", 8).expect("suggest");
+    println!(
+        "suggest «غوغ» in {:?}: {:?}",
+        started.elapsed(),
+        suggestions.iter().map(|s| &s.text).collect::<Vec<_>>()
+    );
+    assert!(suggestions.iter().any(|s| s.text.contains("غوغل تفتتح")));
+    assert!(
+        suggestions
+            .iter()
+            .any(|s| s.kind == sahifa_search::SuggestionKind::Tag && s.text == "غوغل")
+    );
+    let suggestions = index.suggest("الأسواق الشع", 8).expect("suggest");
+    assert!(
+        suggestions
+            .iter()
+            .any(|s| s.text.starts_with("الأسواق الشعبية"))
+    );
+    assert!(index.suggest("غ", 8).expect("suggest").is_empty());
+    // The two queries the light stemmer alone could not reach.
+    for known in ["الأقمار الصناعية", "ترمب"] {
+        assert!(
+            !misses.iter().any(|m| m.starts_with(known)),
+            "known miss {known} is missed again"
+        );
+    }
 
     assert!(
         ours_none.is_empty(),

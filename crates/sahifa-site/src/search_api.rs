@@ -17,6 +17,7 @@ use crate::pages::search::{MAX_PAGE, SearchParams, run_search};
 use sahifa_http::error::ApiError;
 use sahifa_http::state::AppState;
 use sahifa_http::urls;
+use sahifa_search::suggest::SuggestionKind;
 
 const DEFAULT_PER_PAGE: usize = 10;
 const MAX_PER_PAGE: usize = 50;
@@ -27,6 +28,12 @@ const MAX_PER_PAGE: usize = 50;
 /// The answer of `GET /api/v1/search`.
 #[derive(Debug, Serialize)]
 struct SearchResponse<'a> {
+    /// A spelling the index knows, when the query found nothing in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    did_you_mean: Option<&'a str>,
+    /// No article matched every word: these are the closest.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     results: Vec<SearchResult<'a>>,
     /// Matches across all pages.
     total: usize,
@@ -73,6 +80,8 @@ pub async fn search(
     };
     if params.q.trim().is_empty() {
         return Json(SearchResponse {
+            did_you_mean: None,
+            partial: false,
             results: Vec::new(),
             total: 0,
         })
@@ -107,10 +116,76 @@ pub async fn search(
         })
         .collect();
     Json(SearchResponse {
+        did_you_mean: results.did_you_mean.as_deref(),
+        partial: results.partial,
         results: items,
         total: results.total,
     })
     .into_response()
+}
+
+/// How many suggestions the search box shows.
+const SUGGESTIONS: usize = 8;
+
+/// The answer of `GET /api/v1/search/suggest`.
+#[derive(Debug, Serialize)]
+struct SuggestResponse {
+    suggestions: Vec<SuggestionView>,
+}
+
+/// One suggestion: a headline (to its article) or a tag (to its archive).
+#[derive(Debug, Serialize)]
+struct SuggestionView {
+    /// `headline` or `tag`.
+    kind: &'static str,
+    text: String,
+    /// Site-relative URL of the article or the tag archive.
+    url: String,
+}
+
+/// `GET /api/v1/search/suggest?q=`: headlines and tags completing what a reader has typed,
+/// for the search box. Like search, nothing typed is an error; fewer than two letters
+/// answer no suggestions. Cheap enough to ask on every keystroke (a prefix walk over the
+/// index's own dictionary), and cacheable for a minute by the browser.
+pub async fn suggest(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let typed = query.get("q").cloned().unwrap_or_default();
+    let Some(index) = state.search().cloned() else {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            "api-search-unavailable",
+        )
+        .into_response();
+    };
+    let found = tokio::task::spawn_blocking(move || index.suggest(&typed, SUGGESTIONS)).await;
+    let suggestions = match found {
+        Ok(Ok(found)) => found,
+        Ok(Err(err)) => return internal(&err.to_string()),
+        Err(err) => return internal(&err.to_string()),
+    };
+    let suggestions = suggestions
+        .into_iter()
+        .map(|s| match s.kind {
+            SuggestionKind::Headline => SuggestionView {
+                kind: "headline",
+                url: urls::article(&s.slug),
+                text: s.text,
+            },
+            SuggestionKind::Tag => SuggestionView {
+                kind: "tag",
+                url: urls::tag(&s.slug),
+                text: s.text,
+            },
+        })
+        .collect();
+    (
+        [(axum::http::header::CACHE_CONTROL, "public, max-age=60")],
+        Json(SuggestResponse { suggestions }),
+    )
+        .into_response()
 }
 
 fn internal(detail: &str) -> Response {
@@ -130,6 +205,8 @@ mod tests {
     #[test]
     fn the_answer_keeps_sorted_keys() {
         let answer = SearchResponse {
+            did_you_mean: Some("q"),
+            partial: true,
             results: vec![SearchResult {
                 category: Some(ResultCategory {
                     name: "n",

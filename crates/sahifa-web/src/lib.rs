@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sitemaps::router())
         .route("/search", get(pages::search::show_search))
         .route("/api/v1/search", get(search_api::search))
+        .route("/api/v1/search/suggest", get(search_api::suggest))
         .nest(
             "/admin",
             admin::router().merge(admin_telegram::admin_routes().layer(

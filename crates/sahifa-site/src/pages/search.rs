@@ -174,6 +174,17 @@ pub struct SearchView<'a> {
     sort: &'static str,
     categories: Vec<CategoryOption<'a>>,
     results: Vec<HitView>,
+    /// No article matched every word: the results are the closest ones.
+    partial: bool,
+    /// A spelling the index knows, for a query that found nothing in full.
+    did_you_mean: Option<DidYouMean>,
+}
+
+/// «هل تقصد»: the corrected query and the search URL for it (same filters).
+#[derive(Debug, Serialize)]
+pub struct DidYouMean {
+    q: String,
+    url: String,
 }
 
 /// A choice of the category filter.
@@ -223,6 +234,15 @@ async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<Str
             sort: params.sort.as_str(),
             categories: category_options(&site, params.category.as_deref()),
             results: results.hits.iter().map(|h| hit_view(&site, h)).collect(),
+            partial: results.partial,
+            did_you_mean: results.did_you_mean.as_ref().map(|q| DidYouMean {
+                url: SearchParams {
+                    q: q.clone(),
+                    ..params.clone()
+                }
+                .url(1),
+                q: q.clone(),
+            }),
         },
         pagination: pagination(&params, params.page, total_pages),
     };

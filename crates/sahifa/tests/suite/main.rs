@@ -18,5 +18,6 @@ mod http;
 mod newsroom;
 mod pages;
 mod search;
+mod search_browser;
 mod seo;
 mod telegram;

@@ -728,3 +728,130 @@ search_test!(
         other_db.close().await;
     }
 );
+
+search_test!(
+    suggestions_complete_headlines_and_tags,
+    |app: TestApp| async move {
+        app.db
+            .create_article(&input(
+                "مهرجان الأفلام القصيرة في مراكش يفتتح دورته",
+                "يعرض المهرجان أفلاماً من عشرين بلداً.",
+                &["سينما مغربية"],
+                ArticleStatus::Published,
+            ))
+            .await
+            .expect("article");
+        let suggest = |typed: &'static str| {
+            let app = &app;
+            async move {
+                let response = app
+                    .get(&format!("/api/v1/search/suggest?q={}", q(typed)))
+                    .await;
+                assert_eq!(response.status().as_u16(), 200, "suggest {typed}");
+                let v: Value = response.json().await.expect("json");
+                v["suggestions"].as_array().expect("suggestions").clone()
+            }
+        };
+        eventually(
+            Duration::from_secs(10),
+            "the article is indexed",
+            || async {
+                suggest("مهرجان الأف").await.iter().any(|s| {
+                    s["kind"] == "headline"
+                        && s["text"] == "مهرجان الأفلام القصيرة في مراكش يفتتح دورته"
+                        && s["url"]
+                            .as_str()
+                            .is_some_and(|u| u.starts_with("/article/"))
+                })
+            },
+        )
+        .await;
+        let tags = suggest("سينما مغ").await;
+        assert!(
+            tags.iter().any(|s| s["kind"] == "tag"
+                && s["text"] == "سينما مغربية"
+                && s["url"].as_str().is_some_and(|u| u.starts_with("/tag/"))),
+            "{tags:?}"
+        );
+        // Tashkeel and hamza forms typed by the reader still complete.
+        assert!(!suggest("مِهْرجان").await.is_empty());
+        assert!(suggest("م").await.is_empty(), "one letter suggests nothing");
+        assert!(suggest("<script>alert(1)</script>").await.is_empty());
+        assert!(suggest("").await.is_empty());
+        // The search box asks for them with JavaScript.
+        let js = app.get("/").await.text().await.expect("home");
+        assert!(js.contains("type=\"search\""));
+    }
+);
+
+search_test!(a_near_miss_is_no_dead_end, |app: TestApp| async move {
+    app.db
+        .create_article(&input(
+            "مهرجان التمور في واحة سيوة يستقبل الزوار",
+            "تعرض الواحة عشرات الأصناف من التمور.",
+            &[],
+            ArticleStatus::Published,
+        ))
+        .await
+        .expect("article");
+    app.db
+        .create_article(&input(
+            "أسواق القاهرة الشعبية تستعد للموسم",
+            "باعة القاهرة يعرضون بضائعهم.",
+            &[],
+            ArticleStatus::Published,
+        ))
+        .await
+        .expect("article");
+    let is_it = |t: &String| t.contains("واحة سيوة");
+    eventually(
+        Duration::from_secs(10),
+        "the articles are indexed",
+        || async {
+            titles(&api(&app, &format!("q={}", q("سيوة"))).await)
+                .iter()
+                .any(is_it)
+                && api(&app, &format!("q={}", q("الشعبية"))).await["total"] != 0
+        },
+    )
+    .await;
+
+    // One word more than the article has (the site uses it elsewhere): not every word
+    // matches, and the closest article comes with the note, on the page and in the API.
+    let query = q("مهرجان التمور في واحة سيوة القاهرة");
+    let v = api(&app, &format!("q={query}")).await;
+    assert_eq!(v["partial"], true, "{v}");
+    assert!(titles(&v).iter().any(is_it), "{v}");
+    let page = app
+        .get(&format!("/search?q={query}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("لا نتائج تطابق كل الكلمات؛ هذه أقرب النتائج"));
+    assert!(page.contains("واحة"));
+
+    // A query about something never covered still finds nothing, with no note.
+    let v = api(&app, &format!("q={}", q("زعفران كشمير"))).await;
+    assert_eq!(v["total"], 0, "{v}");
+    assert!(v.get("partial").is_none(), "{v}");
+
+    // A misspelt word of the site's own vocabulary: found anyway, or offered as
+    // «هل تقصد» with a link that finds it.
+    let v = api(&app, &format!("q={}", q("مهرجانت التمور"))).await;
+    let found = titles(&v).iter().any(is_it);
+    let offered = v["did_you_mean"]
+        .as_str()
+        .is_some_and(|d| d.contains("مهرجان"));
+    assert!(found || offered, "{v}");
+    if offered {
+        let page = app
+            .get(&format!("/search?q={}", q("مهرجانت التمور")))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("هل تقصد"), "{page}");
+        assert!(page.contains("class=\"search-did-you-mean\""), "{page}");
+    }
+});

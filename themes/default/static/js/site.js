@@ -303,9 +303,55 @@
     initReplies(form);
   }
 
-  if (doc.readyState === 'loading') {
-    doc.addEventListener('DOMContentLoaded', initComments);
-  } else {
+  /* Search suggestions: headlines and tags completing what is typed, offered through a
+     <datalist> on every search box, so the browser's own accessible list shows them. */
+  var SUGGEST_DELAY_MS = 150;
+  function initSuggest() {
+    var inputs = doc.querySelectorAll('input[type="search"][name="q"]');
+    Array.prototype.forEach.call(inputs, function (input, n) {
+      var list = doc.createElement('datalist');
+      list.id = 'search-suggestions-' + n;
+      input.parentNode.appendChild(list);
+      input.setAttribute('list', list.id);
+      var timer = null;
+      var asked = '';
+      input.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var typed = input.value;
+          if (typed === asked) {
+            return;
+          }
+          asked = typed;
+          fetch('/api/v1/search/suggest?q=' + encodeURIComponent(typed), { credentials: 'omit' })
+            .then(function (r) { return r.ok ? r.json() : null; })
+            .then(function (data) {
+              if (!data || input.value !== typed) {
+                return;
+              }
+              while (list.firstChild) {
+                list.removeChild(list.firstChild);
+              }
+              data.suggestions.forEach(function (s) {
+                var option = doc.createElement('option');
+                option.value = s.text;
+                list.appendChild(option);
+              });
+            })
+            .catch(function () { /* suggestions are a convenience; the form still works */ });
+        }, SUGGEST_DELAY_MS);
+      });
+    });
+  }
+
+  function initAll() {
     initComments();
+    initSuggest();
+  }
+
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', initAll);
+  } else {
+    initAll();
   }
 })();
