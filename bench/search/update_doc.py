@@ -12,7 +12,18 @@ report = open(report_path, encoding="utf-8").read().strip()
 quality_lines = open(quality_path, encoding="utf-8").read().strip().splitlines()
 quality_intro = next((l for l in quality_lines if l.startswith("evaluation set")), "")
 quality_misses = next((l for l in quality_lines if l.startswith("queries Sahifa misses")), "")
-quality_table = "\n".join(l for l in quality_lines if l.startswith("|"))
+# The evaluation prints several tables (engines, then Sahifa by class of query); keep them
+# apart, each with its own header, instead of gluing their rows together.
+tables, current = [], []
+for line in quality_lines:
+    if line.startswith("|"):
+        current.append(line)
+    elif current:
+        tables.append("\n".join(current))
+        current = []
+if current:
+    tables.append("\n".join(current))
+quality_table = "\n\n".join(tables)
 
 
 def run(*args):
@@ -52,7 +63,7 @@ fails if Sahifa drops below these figures or a no-result query finds anything.
 
 {quality_table}
 
-{quality_misses.replace("queries Sahifa misses: ", "Queries Sahifa misses (the set keeps two on purpose that no light stemmer can reach: a broken plural and another transliteration of a name): ")}
+{quality_misses.replace("queries Sahifa misses: ", "Queries Sahifa misses: ")}
 
 ### Speed
 

@@ -361,6 +361,20 @@ async fn phase_sahifa(args: &Args, corpus: &Corpus) -> anyhow::Result<Value> {
         let _ = index.related(id, 6, now);
         lat_related.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    // Suggestions as a reader types: every prefix (two letters and more) of each query,
+    // the way the search box asks on each keystroke.
+    let mut lat_suggest = Vec::new();
+    for _ in 0..args.rounds {
+        for q in &list {
+            let chars: Vec<char> = q.chars().collect();
+            for end in 2..=chars.len() {
+                let typed: String = chars.iter().take(end).collect();
+                let t = Instant::now();
+                let _ = index.suggest(&typed, 8);
+                lat_suggest.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
     let (rss_query, peak) = rss_mib();
     Ok(json!({
         "engine": "sahifa",
@@ -373,6 +387,7 @@ async fn phase_sahifa(args: &Args, corpus: &Corpus) -> anyhow::Result<Value> {
         "latency": latency_summary(lat),
         "latency_filtered": latency_summary(lat_filtered),
         "latency_related": latency_summary(lat_related),
+        "latency_suggest": latency_summary(lat_suggest),
         "totals": totals,
     }))
 }
@@ -528,12 +543,17 @@ fn report(args: &Args, corpus: &Corpus, ours: &Value, fts: &Value, corpus_bytes:
     s.push_str(&format!(
         "\nSahifa only: the same queries with a category filter, a date floor, newest-first on \
          every other one and pages 1–3: p50 {:.2} ms, p99 {:.2} ms. Related articles (more like \
-         this, {} random articles): p50 {:.2} ms, p99 {:.2} ms.\n",
+         this, {} random articles): p50 {:.2} ms, p99 {:.2} ms. Suggestions as you type ({} \
+         prefixes of the queries, two letters and more, 8 suggestions each): p50 {:.2} ms, \
+         p99 {:.2} ms.\n",
         f(&ours["latency_filtered"]["p50_ms"]),
         f(&ours["latency_filtered"]["p99_ms"]),
         ours["latency_related"]["n"],
         f(&ours["latency_related"]["p50_ms"]),
         f(&ours["latency_related"]["p99_ms"]),
+        ours["latency_suggest"]["n"],
+        f(&ours["latency_suggest"]["p50_ms"]),
+        f(&ours["latency_suggest"]["p99_ms"]),
     ));
     s.push_str(&format!(
         "\nCorpus: {} generated articles (seed {}), {:.0} MiB in SQLite with Sahifa's schema.\n\n\
