@@ -424,7 +424,7 @@ pub async fn privacy(
                 .newsroom()
                 .export_comments(&actor(&current), &email)
                 .await?;
-            let email = sahifa_store::normalise_email(&email).unwrap_or(email);
+            let email = sahifa_newsroom::users::normalise_email(&email).unwrap_or(email);
             let body = CommentExport {
                 email: &email,
                 comments: &rows,

@@ -57,7 +57,7 @@ pub use newsroom::{
 };
 pub use telegram::{DeliveryKind, DeliveryStatus, TelegramDelivery, TelegramDeliveryListed};
 pub use tx::Tx;
-pub use users::{ApiToken, Role, SessionRow, User, normalise_email};
+pub use users::{ApiToken, Role, SessionRow, User};
 
 /// Result alias for storage calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

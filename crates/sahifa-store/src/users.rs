@@ -407,27 +407,6 @@ impl Db {
     }
 }
 
-/// Lowercases and checks an email enough to use it as a login.
-///
-/// Kept only for the comment code, which still calls it from here; the account rule is
-/// `sahifa_newsroom::users::normalise_email`, and this goes once the comments use that.
-pub fn normalise_email(email: &str) -> Result<String> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !email.chars().any(char::is_whitespace);
-    if valid {
-        Ok(email)
-    } else {
-        Err(StoreError::Invalid("email"))
-    }
-}
-
 // ----- writes, inside a use case's transaction -----
 
 /// What an account row is written with.

@@ -258,7 +258,7 @@ fn validate(
     } else if name.chars().count() > MAX_NAME {
         refuse("author", "comment-error-name-long");
     }
-    if email.chars().count() > MAX_EMAIL || sahifa_store::normalise_email(email).is_err() {
+    if email.chars().count() > MAX_EMAIL || crate::users::normalise_email(email).is_none() {
         refuse("email", "comment-error-email");
     }
     if !url.is_empty() && (url.chars().count() > MAX_URL || text::safe_url(url).is_none()) {
@@ -288,8 +288,8 @@ fn require(actor: &Actor, capability: Capability) -> Result<()> {
 
 /// A normalised email, or the email field's problem.
 fn email_of(typed: &str) -> Result<String> {
-    sahifa_store::normalise_email(typed)
-        .map_err(|_| NewsroomError::invalid("email", "comment-error-email"))
+    crate::users::normalise_email(typed)
+        .ok_or_else(|| NewsroomError::invalid("email", "comment-error-email"))
 }
 
 /// Appends an audit entry about comments.
@@ -542,8 +542,8 @@ impl Newsroom {
                 key: "comment-error-name",
             });
         }
-        let email = sahifa_store::normalise_email(&edit.email);
-        if email.is_err() {
+        let email = crate::users::normalise_email(&edit.email);
+        if email.is_none() {
             errors.push(FieldError {
                 field: "email",
                 key: "comment-error-email",
@@ -556,7 +556,7 @@ impl Newsroom {
             });
         }
         let email = match email {
-            Ok(email) if errors.is_empty() => email,
+            Some(email) if errors.is_empty() => email,
             _ => return Err(NewsroomError::Invalid(errors)),
         };
         let url = text::safe_url(&edit.url).unwrap_or_default();
