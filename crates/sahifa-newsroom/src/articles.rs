@@ -79,6 +79,32 @@ pub struct ArticleDraft {
     pub base_revision: Option<i64>,
 }
 
+impl ArticleDraft {
+    /// The draft without the characters XML forbids, in every text it stores.
+    fn xml_safe(&self) -> ArticleDraft {
+        let clean = |s: &str| sahifa_text::clean::xml_safe(s).into_owned();
+        ArticleDraft {
+            title: clean(&self.title),
+            lead: clean(&self.lead),
+            body_md: clean(&self.body_md),
+            dateline: clean(&self.dateline),
+            source: clean(&self.source),
+            slug: clean(&self.slug),
+            tags: self.tags.iter().map(|t| clean(t)).collect(),
+            image: match &self.image {
+                FeaturedImage::External(image) => FeaturedImage::External(Image {
+                    url: clean(&image.url),
+                    alt: clean(&image.alt),
+                    caption: clean(&image.caption),
+                    ..image.clone()
+                }),
+                other => other.clone(),
+            },
+            ..self.clone()
+        }
+    }
+}
+
 impl From<&ArticleInput> for ArticleDraft {
     /// A draft of the snapshot form (a revision, an import line, the demo's content).
     fn from(input: &ArticleInput) -> Self {
@@ -146,6 +172,7 @@ impl Newsroom {
         id: Option<i64>,
         draft: &ArticleDraft,
     ) -> Result<Saved> {
+        let draft = &draft.xml_safe();
         let mut tx = self.db().begin().await?;
         let current = match id {
             Some(id) => Some(self.editable(&mut tx, actor, id).await?),

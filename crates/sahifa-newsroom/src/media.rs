@@ -5,6 +5,7 @@
 //! removes the files it wrote, so a refused upload stores nothing.
 
 use sahifa_store::{MediaRow, NewMedia, Tx};
+use sahifa_text::clean::xml_safe;
 
 use crate::taxonomy::audit;
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
@@ -38,6 +39,12 @@ impl Newsroom {
     /// Records an upload whose files are written; returns its id.
     pub async fn record_upload(&self, actor: &Actor, media: &NewMedia) -> Result<i64> {
         allowed(actor)?;
+        let media = &NewMedia {
+            alt: xml_safe(&media.alt).into_owned(),
+            caption: xml_safe(&media.caption).into_owned(),
+            original_name: xml_safe(&media.original_name).into_owned(),
+            ..media.clone()
+        };
         check_text(&media.alt, &media.caption)?;
         let row = NewMedia {
             alt: media.alt.trim().to_string(),
@@ -69,6 +76,7 @@ impl Newsroom {
         caption: &str,
     ) -> Result<()> {
         allowed(actor)?;
+        let (alt, caption) = (&*xml_safe(alt), &*xml_safe(caption));
         let mut tx = self.db().begin().await?;
         let media = existing(&mut tx, id).await?;
         check_text(alt, caption)?;

@@ -23,6 +23,15 @@ impl Newsroom {
         if !actor.can(Capability::ManageSettings) {
             return Err(NewsroomError::Forbidden);
         }
+        let clean = |s: &str| sahifa_text::clean::xml_safe(s).into_owned();
+        let typed = &SiteSettings {
+            name: clean(&typed.name),
+            tagline: clean(&typed.tagline),
+            locale: clean(&typed.locale),
+            time_zone: clean(&typed.time_zone),
+            digit_style: clean(&typed.digit_style),
+            telegram_channel: clean(&typed.telegram_channel),
+        };
         let settings = check(typed)?;
         let mut tx = self.db().begin().await?;
         let before = sahifa_store::settings::site(&mut tx).await?;

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use sahifa_text::clean::xml_safe;
+
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
 use sahifa_store::redirects::{self, SlugKind};
 use sahifa_store::taxonomy::{self as repo, CategoryWrite};
@@ -36,6 +38,18 @@ pub struct CategoryDraft {
     pub position: String,
 }
 
+impl CategoryDraft {
+    /// The draft without the characters XML forbids.
+    fn xml_safe(&self) -> CategoryDraft {
+        CategoryDraft {
+            name: xml_safe(&self.name).into_owned(),
+            slug: xml_safe(&self.slug).into_owned(),
+            description: xml_safe(&self.description).into_owned(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A byline as given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthorDraft {
@@ -51,6 +65,7 @@ impl Newsroom {
     /// Creates a category; returns its id.
     pub async fn create_category(&self, actor: &Actor, draft: &CategoryDraft) -> Result<i64> {
         allowed(actor)?;
+        let draft = &draft.xml_safe();
         let mut tx = self.db().begin().await?;
         let row = check_category(&mut tx, None, draft).await?;
         let id = repo::insert_category(&mut tx, &row)
@@ -71,6 +86,7 @@ impl Newsroom {
         draft: &CategoryDraft,
     ) -> Result<()> {
         allowed(actor)?;
+        let draft = &draft.xml_safe();
         let mut tx = self.db().begin().await?;
         let current = repo::category_for_update(&mut tx, id)
             .await?
@@ -108,6 +124,7 @@ impl Newsroom {
     /// slug keeps the old URL working. Another tag's slug is refused.
     pub async fn rename_tag(&self, actor: &Actor, id: i64, name: &str, slug: &str) -> Result<Tag> {
         allowed(actor)?;
+        let (name, slug) = (&*xml_safe(name), &*xml_safe(slug));
         let mut tx = self.db().begin().await?;
         let current = repo::tag_for_update(&mut tx, id)
             .await?
@@ -164,6 +181,11 @@ impl Newsroom {
     /// Creates a byline; returns its id.
     pub async fn create_author(&self, actor: &Actor, draft: &AuthorDraft) -> Result<i64> {
         allowed(actor)?;
+        let draft = &AuthorDraft {
+            name: xml_safe(&draft.name).into_owned(),
+            slug: xml_safe(&draft.slug).into_owned(),
+            bio: xml_safe(&draft.bio).into_owned(),
+        };
         let mut tx = self.db().begin().await?;
         let name = draft.name.trim();
         let mut errors = Vec::new();

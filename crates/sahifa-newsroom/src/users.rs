@@ -101,6 +101,10 @@ impl Newsroom {
         if !actor.can(Capability::ManageUsers) {
             return Err(NewsroomError::Forbidden);
         }
+        let account = &NewAccount {
+            name: sahifa_text::clean::xml_safe(&account.name).into_owned(),
+            ..account.clone()
+        };
         let mut errors = Vec::new();
         let email = normalise_email(&account.email);
         match &email {
@@ -152,6 +156,10 @@ impl Newsroom {
         if !actor.can(Capability::ManageUsers) {
             return Err(NewsroomError::Forbidden);
         }
+        let change = &AccountChange {
+            name: sahifa_text::clean::xml_safe(&change.name).into_owned(),
+            ..change.clone()
+        };
         let mut errors = Vec::new();
         let (name, role) = check_name_and_role(&change.name, &change.role, &mut errors);
         let byline = self.check_byline(change.byline, &mut errors).await?;

@@ -8,31 +8,9 @@ use sahifa_newsroom::{Actor, Newsroom, NewsroomError};
 use sahifa_store::{ArticleStatus, Db, Role, User};
 use sahifa_testkit::{Backend, TestDb, both_backends};
 
-/// An account of `role`, inserted as a row so foreign keys (owner, audit) hold.
+/// An account of `role`, inserted as a row so foreign keys hold.
 async fn account(t: &TestDb, email: &str, role: Role) -> User {
-    let role_name = match role {
-        Role::Administrator => "administrator",
-        Role::Editor => "editor",
-        Role::Author => "author",
-        Role::Contributor => "contributor",
-    };
-    t.exec(&format!(
-        "INSERT INTO users (email, name, role, password_hash, active, created_at) \
-         VALUES ('{email}', 'اسم {role_name}', '{role_name}', 'x', TRUE, '2024-05-01T12:00:00Z')"
-    ))
-    .await;
-    let id = t
-        .count(&format!("SELECT id FROM users WHERE email = '{email}'"))
-        .await;
-    User {
-        id,
-        email: email.to_string(),
-        name: format!("اسم {role_name}"),
-        role,
-        author_id: None,
-        active: true,
-        created_at: Utc::now(),
-    }
+    t.account(email, role).await
 }
 
 fn draft(title: &str, status: ArticleStatus) -> ArticleDraft {

@@ -3,40 +3,17 @@
 //! duplicate slugs as field errors, and faults injected between the statements of a write
 //! leaving nothing half-written.
 
-use chrono::Utc;
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage};
 use sahifa_newsroom::media::MediaInUse;
 use sahifa_newsroom::taxonomy::{AuthorDraft, CategoryDraft};
 use sahifa_newsroom::telegram::{Retry, TelegramSettingsDraft};
 use sahifa_newsroom::{Actor, Newsroom, NewsroomError};
-use sahifa_store::{ArticleStatus, NewMedia, Role, SiteSettings, SlugKind, User};
+use sahifa_store::{ArticleStatus, NewMedia, Role, SiteSettings, SlugKind};
 use sahifa_testkit::{TestDb, both_backends};
 
-/// An account of `role`, inserted as a row so foreign keys (audit, uploader) hold.
+/// An account of `role`, as the actor of a use case.
 async fn account(t: &TestDb, email: &str, role: Role) -> Actor {
-    let role_name = match role {
-        Role::Administrator => "administrator",
-        Role::Editor => "editor",
-        Role::Author => "author",
-        Role::Contributor => "contributor",
-    };
-    t.exec(&format!(
-        "INSERT INTO users (email, name, role, password_hash, active, created_at) \
-         VALUES ('{email}', 'اسم {role_name}', '{role_name}', 'x', TRUE, '2024-05-01T12:00:00Z')"
-    ))
-    .await;
-    let id = t
-        .count(&format!("SELECT id FROM users WHERE email = '{email}'"))
-        .await;
-    Actor::User(User {
-        id,
-        email: email.to_string(),
-        name: format!("اسم {role_name}"),
-        role,
-        author_id: None,
-        active: true,
-        created_at: Utc::now(),
-    })
+    Actor::User(t.account(email, role).await)
 }
 
 /// The four roles: administrator, editor, author, contributor.

@@ -353,7 +353,9 @@ fn rss_xml(feed: &Feed) -> String {
         .map(|i| rss::Item {
             title: Some(i.title.clone()),
             link: Some(i.url.clone()),
-            description: Some(i.summary.clone()),
+            // Readers take an RSS description for HTML: the plain-text lead is escaped so it
+            // shows as the words it is (Atom and JSON Feed mark it as text instead).
+            description: Some(sahifa_text::clean::escape_html(&i.summary)),
             content: i.content_html.clone(),
             guid: Some(rss::Guid {
                 value: i.id.clone(),

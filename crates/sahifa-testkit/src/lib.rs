@@ -102,6 +102,30 @@ impl TestDb {
         }
     }
 
+    /// An account of `role` (named «اسم <role>», password unusable), inserted as a row so
+    /// the foreign keys of what it writes (owner, author, audit) hold; for use-case tests
+    /// that need actors without going through account creation.
+    pub async fn account(&self, email: &str, role: sahifa_store::Role) -> sahifa_store::User {
+        let role_name = role.as_str();
+        self.exec(&format!(
+            "INSERT INTO users (email, name, role, password_hash, active, created_at) \
+             VALUES ('{email}', 'اسم {role_name}', '{role_name}', 'x', TRUE, '2024-05-01T12:00:00Z')"
+        ))
+        .await;
+        let id = self
+            .count(&format!("SELECT id FROM users WHERE email = '{email}'"))
+            .await;
+        sahifa_store::User {
+            id,
+            email: email.to_string(),
+            name: format!("اسم {role_name}"),
+            role,
+            author_id: None,
+            active: true,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
     /// Runs statements (separated by `;` where the backend allows) on an independent
     /// connection: for building states the application refuses to create, and for faults.
     pub async fn exec(&self, sql: &str) {

@@ -10,6 +10,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod arabic;
+pub mod clean;
 pub mod dates;
 pub mod digits;
 pub mod markdown;

@@ -13,7 +13,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Removes bidi controls and other invisible format characters from a typed field.
 pub fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !is_bidi_control(*c) && !matches!(*c, '\u{0000}'..='\u{0008}' | '\u{000B}' | '\u{000C}' | '\u{000E}'..='\u{001F}' | '\u{007F}' | '\u{FEFF}'))
+        .filter(|c| !is_bidi_control(*c) && !matches!(*c, '\u{0000}'..='\u{0008}' | '\u{000B}' | '\u{000C}' | '\u{000E}'..='\u{001F}' | '\u{007F}' | '\u{FEFF}') && sahifa_text::clean::is_xml_char(*c))
         .collect()
 }
 

@@ -384,3 +384,37 @@ app_test!(
         assert_eq!(response.status().as_u16(), 200);
     }
 );
+
+// Control characters in what editors send never reach a stored value, so no feed or
+// sitemap can be made invalid XML by them; and the RSS description, which readers take
+// for HTML, carries the plain-text lead escaped.
+app_test!(
+    hostile_characters_never_break_the_feeds,
+    demo = false,
+    |app: TestApp| async move {
+        let mut article = fresh("خبر\u{000B}عاجل\u{FFFE}", false);
+        article.lead = "<img src=x onerror=alert(1)> مقدمة\u{0001}".to_string();
+        article.body_md = "نص\u{0001}فيه\u{001F} محارف تحكم\u{FFFF}".to_string();
+        article.tags = vec!["وسم\u{0008}غريب".to_string()];
+        let id = app.db.create_article(&article).await.expect("article");
+        let stored = app.db.article_by_id(id).await.unwrap().expect("stored");
+        assert_eq!(stored.summary.title, "خبرعاجل");
+        assert!(!stored.body_md.chars().any(|c| c.is_control() && c != '\n'));
+        assert_eq!(stored.tags[0].name, "وسمغريب");
+
+        for path in [
+            "/feed.xml",
+            "/feed.atom",
+            "/sitemaps/news.xml",
+            "/sitemap.xml",
+        ] {
+            // ElementTree refuses any character XML forbids.
+            py("xml", &format!("{}{path}", app.base)).await;
+        }
+        let rss = py("feed", &format!("{}/feed.xml", app.base)).await;
+        assert_eq!(rss["bozo"], false, "{rss}");
+        let raw = app.get("/feed.xml").await.text().await.expect("rss");
+        assert!(!raw.contains("<img src=x onerror"), "{raw}");
+        assert!(raw.contains("&lt;img src=x onerror"), "{raw}");
+    }
+);
