@@ -117,17 +117,22 @@ pub fn router() -> Router<AppState> {
 pub struct FormFields(pub HashMap<String, String>);
 
 impl FormFields {
-    /// A trimmed field, empty when absent.
+    /// A trimmed field, empty when absent. Characters XML forbids (NUL among them, which
+    /// PostgreSQL refuses in text) never leave the form.
     pub fn text(&self, name: &str) -> String {
         self.0
             .get(name)
-            .map(|v| v.trim().to_string())
+            .map(|v| sahifa_text::clean::xml_safe(v.trim()).into_owned())
             .unwrap_or_default()
     }
 
-    /// A field kept exactly as typed (Markdown bodies keep their line breaks).
+    /// A field kept as typed (Markdown bodies keep their line breaks), less the characters
+    /// XML forbids.
     pub fn raw(&self, name: &str) -> String {
-        self.0.get(name).cloned().unwrap_or_default()
+        self.0
+            .get(name)
+            .map(|v| sahifa_text::clean::xml_safe(v).into_owned())
+            .unwrap_or_default()
     }
 
     /// A field parsed as a positive id.

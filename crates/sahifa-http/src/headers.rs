@@ -31,3 +31,23 @@ pub async fn security_headers(mut response: Response) -> Response {
     }
     response
 }
+
+/// Refuses, before any handler or query runs, a URL whose path or query carries a NUL
+/// byte (`%00`): no slug, id or search holds one, and PostgreSQL would refuse it in a text
+/// parameter with an error instead of a miss. Answers a bare 400, which the error-page
+/// middleware dresses.
+pub async fn refuse_nul_in_url(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let uri = request.uri();
+    let carries_nul = |part: &str| {
+        part.as_bytes()
+            .windows(3)
+            .any(|w| matches!(w, [b'%', b'0', b'0']))
+    };
+    if carries_nul(uri.path()) || uri.query().is_some_and(carries_nul) {
+        return axum::response::IntoResponse::into_response(axum::http::StatusCode::BAD_REQUEST);
+    }
+    next.run(request).await
+}

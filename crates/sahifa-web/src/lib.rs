@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1/admin", admin_api::router())
         .nest("/api/v1", api::router())
         .fallback(pages::errors::not_found)
+        .layer(middleware::from_fn(headers::refuse_nul_in_url))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::errors::render_errors,

@@ -1,5 +1,6 @@
-//! Writes that collide answer what they are: an edit made meanwhile is a 409 that loses
-//! neither edit, a taken slug is a 422 on its field, through the editor and the admin API.
+//! What used to be a 500 answers what it is: an edit made meanwhile is a 409 that loses
+//! neither edit, a refused write a 422 with its fields (editor and admin API), and a NUL
+//! byte in a URL or a form never reaches the database.
 
 use crate::common;
 
@@ -148,5 +149,44 @@ app_test!(
             text("admin-error-unknown-category").as_str()
         );
         assert_eq!(app.db.article_count().await.unwrap(), 0, "nothing stored");
+    }
+);
+
+// A NUL byte anywhere a reader or an editor can put one answers what it is (400 for the
+// URL, a refused login for the form), never a database error: PostgreSQL refuses NUL in
+// text where SQLite would have answered a miss.
+app_test!(
+    nul_bytes_never_reach_the_database,
+    demo = true,
+    |app: TestApp| async move {
+        for path in [
+            "/article/a%00b",
+            "/category/%00",
+            "/tag/x%00",
+            "/author/%00y",
+            "/search?q=%00",
+            "/api/v1/articles/a%00b",
+            "/api/v1/search?q=a%00",
+            "/s/1%00",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status().as_u16(), 400, "{path}");
+        }
+        sahifa::accounts::add_user(&app.db, "e@example.com", "المحررة", Role::Editor, PASSWORD)
+            .await
+            .expect("editor");
+        let (status, session, _) =
+            common::session::try_login(&app, "e@example.com\u{0}", PASSWORD).await;
+        assert!(
+            session.is_some(),
+            "the NUL is dropped from the email ({status})"
+        );
+        let (status, session, _) =
+            common::session::try_login(&app, "nobody\u{0}@example.com", PASSWORD).await;
+        assert!(session.is_none());
+        assert!(
+            status < 500,
+            "a refused login, not a server error: {status}"
+        );
     }
 );
