@@ -103,7 +103,9 @@ pub async fn list_articles(
         } else {
             None
         },
-        title_contains: query.get("q").cloned(),
+        title_contains: query
+            .get("q")
+            .map(|q| sahifa_text::clean::xml_safe(q).into_owned()),
     };
     let (rows, total) = state
         .db()
