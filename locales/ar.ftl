@@ -598,3 +598,7 @@ admin-comments-error-no-ip = لم يعد عنوان IP لهذا التعليق �
 admin-audit-action-retried = إعادة المحاولة
 admin-audit-kind-author = كاتب
 admin-audit-kind-telegram-delivery = نشر في تلغرام
+
+## Bounded Markdown rendering (issue 15)
+admin-error-body-too-long = نص الخبر أطول من ١ ميغابايت؛ قسّمه إلى أكثر من خبر.
+admin-error-body-render-timeout = تعذّر عرض نص الخبر في الوقت المحدد لأن الخادم مشغول. لم يُحفظ شيء؛ أعد المحاولة بعد لحظات.

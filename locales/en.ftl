@@ -581,3 +581,7 @@ admin-comments-error-no-ip = This comment's IP address is no longer kept, so it 
 admin-audit-action-retried = Retried
 admin-audit-kind-author = Byline
 admin-audit-kind-telegram-delivery = Telegram delivery
+
+## Bounded Markdown rendering (issue 15)
+admin-error-body-too-long = The body is longer than 1 MiB; split it into several articles.
+admin-error-body-render-timeout = The body could not be rendered in time because the server is busy. Nothing was saved; please try again in a moment.

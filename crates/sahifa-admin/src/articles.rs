@@ -532,7 +532,20 @@ async fn save(
         }
     }
     if action == "preview" {
-        let html = sahifa_text::markdown::render_markdown(&values.body);
+        // Rendered off the request workers; a refused body shows the form again with it.
+        let html = match sahifa_newsroom::rendering::render_markdown(&values.body).await {
+            Ok(html) => html,
+            Err(err) if !err.fields().is_empty() => {
+                let errors: Vec<_> = err.fields().iter().map(|f| (f.field, f.key)).collect();
+                return editor(
+                    state,
+                    current,
+                    page(id, &values, &errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+                )
+                .await;
+            }
+            Err(err) => return Err(err.into()),
+        };
         return editor(
             state,
             current,

@@ -173,6 +173,14 @@ impl Newsroom {
         draft: &ArticleDraft,
     ) -> Result<Saved> {
         let draft = &draft.xml_safe();
+        // Rendered before the transaction, which would otherwise hold the database's write
+        // lock while the renderer works; a body too long to render is refused by the
+        // check below, with every other problem of the draft.
+        let body_html = if sahifa_text::markdown::too_long(&draft.body_md) {
+            String::new()
+        } else {
+            crate::rendering::render_markdown(&draft.body_md).await?
+        };
         let mut tx = self.db().begin().await?;
         let current = match id {
             Some(id) => Some(self.editable(&mut tx, actor, id).await?),
@@ -200,6 +208,7 @@ impl Newsroom {
             actor,
             current.as_ref(),
             &checked,
+            &body_html,
             draft.submit_for_review,
             None,
         )
@@ -283,12 +292,14 @@ impl Newsroom {
                 .as_ref()
                 .is_some_and(|i| i.url == m.original_url())
         });
+        let body_html = crate::rendering::render_markdown(&input.body_md).await?;
         let checked = Checked { input, media };
         let saved = write(
             &mut tx,
             actor,
             Some(&state),
             &checked,
+            &body_html,
             false,
             Some("restored"),
         )
@@ -354,6 +365,11 @@ impl Newsroom {
             refuse("title", "admin-error-title-required");
         } else if title.chars().count() > MAX_TITLE_CHARS {
             refuse("title", "admin-error-title-too-long");
+        }
+        // Refused rather than cut: the writer keeps every word, and no stored body is
+        // longer than what renders in bounded time.
+        if sahifa_text::markdown::too_long(&draft.body_md) {
+            refuse("body", "admin-error-body-too-long");
         }
         let slug_wanted = draft.slug.trim();
         if !slug_wanted.is_empty() && sahifa_text::slug::slugify(slug_wanted).is_empty() {
@@ -512,12 +528,14 @@ pub fn draft_of(article: &sahifa_store::Article, media_id: Option<i64>) -> Artic
     }
 }
 
-/// Writes a checked article and everything that goes with it, inside `tx`.
+/// Writes a checked article (its body rendered as `body_html`) and everything that goes
+/// with it, inside `tx`.
 async fn write(
     tx: &mut Tx,
     actor: &Actor,
     current: Option<&ArticleState>,
     checked: &Checked,
+    body_html: &str,
     submit_for_review: bool,
     audit_as: Option<&str>,
 ) -> Result<Saved> {
@@ -548,7 +566,7 @@ async fn write(
         title: input.title.clone(),
         lead: input.lead.clone(),
         body_md: input.body_md.clone(),
-        body_html: sahifa_text::markdown::render_markdown(&input.body_md),
+        body_html: body_html.to_string(),
         dateline: input.dateline.clone(),
         source: input.source.clone(),
         author_id: input.author_id,

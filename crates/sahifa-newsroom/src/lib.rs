@@ -18,6 +18,7 @@ pub mod comments;
 mod error;
 pub mod media;
 pub mod permissions;
+pub mod rendering;
 pub mod settings;
 pub mod taxonomy;
 pub mod telegram;

@@ -5,6 +5,14 @@
 //! therefore passed through an allowlist sanitiser: the HTML that reaches
 //! readers contains only the tags a news article needs, and no script,
 //! event handler or dangerous URL.
+//!
+//! Rendering is bounded (see [`bounds`]): a body is cut at [`MAX_BODY_BYTES`] and its
+//! nesting at [`MAX_NESTING`], so even a hostile body renders in time linear in its length.
+
+mod bounds;
+mod urls;
+
+pub use bounds::{MAX_BODY_BYTES, MAX_NESTING, MAX_RAW_NESTING, MAX_RAW_TAGS, too_long};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -69,7 +77,7 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
             "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
         ]))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .url_relative(UrlRelative::PassThrough)
+        .url_relative(UrlRelative::Custom(Box::new(urls::relative)))
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     builder
@@ -96,12 +104,20 @@ fn clamp_heading(level: HeadingLevel) -> HeadingLevel {
 /// emphasis, links (`href`, `title`; always `rel="noopener noreferrer"`),
 /// lists, quotes, code, rules, tables, images (`src`, `alt`, `title`,
 /// `width`, `height`), figures, sup/sub. URLs must be http, https, mailto or
-/// relative; `javascript:`, `data:` and other schemes are removed. Script,
+/// relative; `javascript:`, `data:` and other schemes are removed, and a protocol-relative
+/// `//host/path` becomes `https://host/path` (it leaves the site like any other absolute
+/// link, and a feed reader must not resolve it to plain http). Script,
 /// style and iframe elements are removed with their content, and event
 /// handler attributes never survive. `#` headings are rendered as h2 and
 /// h5/h6 as h4.
+///
+/// A body longer than [`MAX_BODY_BYTES`] is rendered up to that length; elements nested
+/// deeper than [`MAX_NESTING`] are flattened into their parent (their text kept), and raw
+/// HTML nested deeper than [`MAX_RAW_NESTING`] or beyond [`MAX_RAW_TAGS`] tags is shown as
+/// text.
 pub fn render_markdown(md: &str) -> String {
-    let events = Parser::new_ext(md, parser_options()).map(|event| match event {
+    let md = bounds::within_limit(md);
+    let parsed = Parser::new_ext(md, parser_options()).map(|event| match event {
         Event::Start(Tag::Heading {
             level,
             id,
@@ -116,6 +132,7 @@ pub fn render_markdown(md: &str) -> String {
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(clamp_heading(level))),
         other => other,
     });
+    let events = bounds::Bounded::new(parsed);
     let mut raw = String::with_capacity(md.len() + md.len() / 2);
     html::push_html(&mut raw, events);
     SANITIZER.clean(&raw).to_string()
@@ -127,8 +144,10 @@ pub fn render_markdown(md: &str) -> String {
 /// Markup, raw HTML and image alt text are dropped; link text and inline
 /// code are kept. Block elements (paragraphs, headings, list items, code
 /// blocks, table rows) each become one block, and blocks are joined with
-/// `"\n\n"`. Line breaks inside a paragraph become spaces.
+/// `"\n\n"`. Line breaks inside a paragraph become spaces. A body longer than
+/// [`MAX_BODY_BYTES`] is read up to that length.
 pub fn to_plain_text(md: &str) -> String {
+    let md = bounds::within_limit(md);
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut image_depth = 0usize;
@@ -315,5 +334,114 @@ mod tests {
         for (md, want) in cases {
             assert_eq!(to_plain_text(md), want, "{md:?}");
         }
+    }
+
+    /// How deep the elements of sanitised HTML nest (void elements do not count).
+    fn depth(html: &str) -> usize {
+        let (mut now, mut max) = (0usize, 0usize);
+        for part in html.split('<').skip(1) {
+            let name: String = part
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if name.is_empty() || matches!(name.as_str(), "br" | "hr" | "img") {
+                continue;
+            }
+            if part.starts_with('/') {
+                now = now.saturating_sub(1);
+            } else {
+                now += 1;
+                max = max.max(now);
+            }
+        }
+        max
+    }
+
+    // What made one save take minutes: the sanitiser's HTML parser costs the square of the
+    // nesting depth. Bounded depth is what keeps rendering linear, so that is what is
+    // checked (a time limit would depend on the machine).
+    #[test]
+    fn hostile_nesting_is_flattened_and_keeps_its_text() {
+        let cases = [
+            ">".repeat(40_000),
+            "> ".repeat(20_000) + "نص",
+            "- ".repeat(100_000) + "x",
+            "1. ".repeat(20_000) + "x",
+            "> - ".repeat(10_000) + "x",
+            "*".repeat(20_000) + "a" + &"*".repeat(20_000),
+            (0..2_000).map(|i| " ".repeat(i * 2) + "- بند\n").collect(),
+        ];
+        for md in &cases {
+            let html = render_markdown(md);
+            assert!(depth(&html) <= MAX_NESTING, "depth {}", depth(&html));
+            let plain = to_plain_text(md);
+            assert!(plain.len() <= md.len(), "plain text never grows");
+        }
+        let html = render_markdown(&("> ".repeat(100) + "آخر الاقتباس"));
+        assert!(html.contains("آخر الاقتباس"), "the text survives flattening");
+        // Ordinary nesting is untouched.
+        let html = render_markdown("> - أ\n>   - ب\n>     > ج\n");
+        assert_eq!(html.matches("<blockquote>").count(), 2, "{html}");
+        assert_eq!(html.matches("<ul>").count(), 2, "{html}");
+    }
+
+    #[test]
+    fn deep_raw_html_is_shown_as_text() {
+        for md in [
+            "<div>".repeat(20_000),
+            "x <blockquote>".repeat(20_000),
+            "x <div>".repeat(20_000),
+            "<b><div></b>".repeat(5_000),
+        ] {
+            let html = render_markdown(&md);
+            assert!(
+                depth(&html) <= MAX_NESTING + 3 * MAX_RAW_NESTING,
+                "depth {}",
+                depth(&html)
+            );
+        }
+        // A figure or a long pasted table stays HTML.
+        let table = format!(
+            "<table>{}</table>",
+            "<tr><td>خلية</td><td><b>1</b></td></tr>".repeat(500)
+        );
+        let html = render_markdown(&table);
+        assert_eq!(html.matches("<td>").count(), 1_000);
+        let html = render_markdown(
+            "<figure><img src=\"/a.jpg\" alt=\"صورة\"/><figcaption>x</figcaption></figure>",
+        );
+        assert!(html.contains("<figcaption>x</figcaption>"), "{html}");
+    }
+
+    #[test]
+    fn bodies_past_the_limit_render_up_to_it() {
+        assert!(!too_long(&"a".repeat(MAX_BODY_BYTES)));
+        assert!(too_long(&"a".repeat(MAX_BODY_BYTES + 1)));
+        // Cut on a character boundary: two-byte letters across the limit.
+        let md = "ب".repeat(MAX_BODY_BYTES / 2 + 10);
+        let html = render_markdown(&md);
+        assert!(html.len() < md.len());
+        assert!(to_plain_text(&md).len() <= MAX_BODY_BYTES);
+    }
+
+    #[test]
+    fn protocol_relative_links_and_images_leave_as_https() {
+        let html = render_markdown("[x](//evil.example/a) ![i](//evil.example/p.png)");
+        assert!(html.contains("href=\"https://evil.example/a\""), "{html}");
+        assert!(
+            html.contains("src=\"https://evil.example/p.png\""),
+            "{html}"
+        );
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+        let html =
+            render_markdown("<a href=\"\\\\evil.example\">x</a><img src=\"/\\evil.example/p\">");
+        assert!(!html.contains("\\"), "{html}");
+        assert!(html.contains("href=\"https://evil.example\""), "{html}");
+        assert!(html.contains("src=\"https://evil.example/p\""), "{html}");
+        // Site paths are not touched.
+        let html = render_markdown("[a](/politics/x) ![b](/media/a.jpg)");
+        assert!(html.contains("href=\"/politics/x\""), "{html}");
+        assert!(html.contains("src=\"/media/a.jpg\""), "{html}");
     }
 }

@@ -14,6 +14,7 @@ mod comments;
 mod comments_browser;
 mod conflicts;
 mod feeds;
+mod hostile;
 mod http;
 mod newsroom;
 mod pages;

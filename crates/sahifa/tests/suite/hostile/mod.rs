@@ -1,0 +1,5 @@
+//! Issue 15's findings, each tried against the real server the way an attacker or a bad day
+//! would (hostile input, exhaustion, storage faults), on both backends where storage is
+//! involved. One module per area.
+
+mod render;
