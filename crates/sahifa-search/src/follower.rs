@@ -118,24 +118,58 @@ pub async fn poll_once(index: &SearchIndex, db: &Db, cursor: &mut Cursor) -> cra
     Ok(ids.len())
 }
 
-/// Spawns the follower. It runs until the returned handle is aborted; failures (the
-/// database away for a moment) are logged and retried on the next poll, with the events
-/// not yet applied read again.
+/// The longest wait between attempts while indexing keeps failing.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The wait before the next attempt after `failures` failures in a row: the poll interval,
+/// doubled per failure, capped at [`MAX_BACKOFF`].
+pub fn backoff(failures: u32) -> Duration {
+    POLL_EVERY
+        .saturating_mul(1u32 << failures.min(16))
+        .min(MAX_BACKOFF)
+}
+
+/// Spawns the follower. It runs until the returned handle is aborted and never gives up:
+/// a failure (the database away for a moment, a full or read-only disk under the index)
+/// is logged, the index writer is reset, and the events not yet applied are read again
+/// after a backoff that grows to [`MAX_BACKOFF`].
 pub fn spawn(index: SearchIndex, db: Db, start_after: i64) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut cursor = Cursor::new(start_after);
-        let mut ticker = tokio::time::interval(POLL_EVERY);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failures: u32 = 0;
         loop {
-            ticker.tick().await;
+            let wait = if failures == 0 {
+                POLL_EVERY
+            } else {
+                backoff(failures)
+            };
+            tokio::time::sleep(wait).await;
             let before = Cursor {
                 low_water: cursor.low_water,
                 applied: cursor.applied.clone(),
                 gaps: cursor.gaps.clone(),
             };
-            if let Err(err) = poll_once(&index, &db, &mut cursor).await {
-                tracing::warn!(error = %err, "search indexing failed; retrying");
-                cursor = before;
+            match poll_once(&index, &db, &mut cursor).await {
+                Ok(_) => {
+                    if failures > 0 {
+                        tracing::info!(failures, "search indexing recovered");
+                    }
+                    failures = 0;
+                }
+                Err(err) => {
+                    failures = failures.saturating_add(1);
+                    cursor = before;
+                    tracing::warn!(
+                        error = %err,
+                        failures,
+                        retry_in_ms = backoff(failures).as_millis() as u64,
+                        "search indexing failed; retrying"
+                    );
+                    // A writer stopped by an I/O error fails every later add until reset.
+                    if let Err(err) = index.reset_writer().await {
+                        tracing::warn!(error = %err, "resetting the search index writer failed");
+                    }
+                }
             }
         }
     })
@@ -164,5 +198,13 @@ mod tests {
         assert_eq!(c.low_water(), 14);
         c.advance(t0 + GAP_GRACE);
         assert_eq!(c.low_water(), 16, "15 was rolled back");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        assert_eq!(backoff(1), POLL_EVERY * 2);
+        assert_eq!(backoff(2), POLL_EVERY * 4);
+        assert_eq!(backoff(8), MAX_BACKOFF);
+        assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
     }
 }

@@ -404,6 +404,22 @@ impl SearchIndex {
         .map_err(SearchError::join)?
     }
 
+    /// Brings back a writer that a failed write stopped: tantivy kills an `IndexWriter`
+    /// whose indexing thread met an I/O error (a full or read-only disk), and every later
+    /// add fails until it is rolled back, which starts fresh indexing threads from the
+    /// last commit. The follower calls this after a failure, then re-applies the events.
+    pub(crate) async fn reset_writer(&self) -> Result<()> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || -> Result<()> {
+            this.inner.writer.clear_poison();
+            let mut writer = this.lock_writer()?;
+            writer.rollback()?;
+            Ok(())
+        })
+        .await
+        .map_err(SearchError::join)?
+    }
+
     fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
         self.inner.writer.lock().map_err(|_| SearchError::Poisoned)
     }

@@ -10,6 +10,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use sqlx::{Connection, Database, Postgres, Sqlite, TransactionManager};
+
+use crate::health::{WriteHealth, is_storage_fault};
 use crate::tx::{Tx, TxInner};
 use crate::{Result, StoreError};
 
@@ -34,6 +37,7 @@ pub enum Pool {
 pub struct Db {
     pool: Pool,
     epoch: Arc<AtomicU64>,
+    health: WriteHealth,
 }
 
 impl Db {
@@ -50,6 +54,13 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
+                // A connection still counted inside a transaction is closed, never reused:
+                // its every later BEGIN would fail, and a transaction SQLite still holds
+                // keeps the write lock. (Tx ends its own transactions; this is the net.)
+                .after_release(|conn, _| {
+                    let clean = !conn.is_in_transaction();
+                    Box::pin(async move { Ok(clean) })
+                })
                 .connect_with(options)
                 .await?;
             Pool::Sqlite(pool)
@@ -58,6 +69,10 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                .after_release(|conn, _| {
+                    let clean = !conn.is_in_transaction();
+                    Box::pin(async move { Ok(clean) })
+                })
                 .connect_with(options)
                 .await?;
             Pool::Postgres(pool)
@@ -67,6 +82,7 @@ impl Db {
         Ok(Db {
             pool,
             epoch: Arc::new(AtomicU64::new(1)),
+            health: WriteHealth::default(),
         })
     }
 
@@ -95,12 +111,44 @@ impl Db {
     /// Opens a transaction for a use case's writes. On SQLite it takes the write lock at
     /// once (`BEGIN IMMEDIATE`): a transaction that reads and then writes could otherwise
     /// fail with `SQLITE_BUSY` when another writer committed in between, without waiting.
+    ///
+    /// The transaction owns its pooled connection and hands it back only when it ended
+    /// cleanly (see [`Tx`]); a storage fault already at `BEGIN` closes the connection.
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Pool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let begun = <Sqlite as Database>::TransactionManager::begin(
+                    &mut conn,
+                    Some("BEGIN IMMEDIATE".into()),
+                )
+                .await;
+                if let Err(err) = begun {
+                    if is_storage_fault(&err) {
+                        conn.close_on_drop();
+                    }
+                    return Err(err.into());
+                }
+                TxInner::Sqlite(conn)
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                let begun =
+                    <Postgres as Database>::TransactionManager::begin(&mut conn, None).await;
+                if let Err(err) = begun {
+                    if is_storage_fault(&err) {
+                        conn.close_on_drop();
+                    }
+                    return Err(err.into());
+                }
+                TxInner::Postgres(conn)
+            }
         };
-        Ok(Tx::new(inner, self.epoch.clone()))
+        Ok(Tx::new(inner, self.epoch.clone(), self.health.clone()))
+    }
+
+    pub(crate) fn write_health(&self) -> &WriteHealth {
+        &self.health
     }
 
     /// Checks that the database answers.

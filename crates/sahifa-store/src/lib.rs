@@ -28,12 +28,14 @@ mod tx;
 mod admin_taxonomy;
 mod db;
 mod error;
+mod health;
 mod indexing;
 pub mod models;
 
 #[macro_use]
 pub mod articles;
 pub mod authors;
+pub mod backup;
 pub mod comments;
 mod distribution;
 pub mod media;
@@ -49,6 +51,7 @@ pub use comments::{AdminComment, CommentState, NewComment, PublicComment};
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use error::{StoreError, Unique};
+pub use health::WriteCheck;
 pub use indexing::IndexArticle;
 pub use media::{MediaRow, NewMedia};
 pub use models::*;

@@ -3,25 +3,44 @@
 //! Repository functions that write take `&mut Tx`, so a use case can run a row, its
 //! revision, its audit entry, its outbox job, an old slug and the content epoch as one
 //! commit: either all of them are stored or none is.
+//!
+//! A transaction owns its pooled connection and decides whether that connection may go
+//! back to the pool. Only a connection whose transaction ended cleanly (committed, or
+//! rolled back on request) is returned; one whose transaction failed to commit, was
+//! abandoned (dropped by a use case that gave up, for a reason the transaction cannot
+//! see), or met a storage fault is closed, and the pool opens a fresh one when needed.
+//! After a `SQLITE_FULL` at `COMMIT`, SQLite has already rolled the transaction back; sqlx
+//! 0.8 then counts the connection as still inside it (its `ROLLBACK` fails with «no
+//! transaction is active», so the count never returns to zero), and a pooled connection
+//! in that state refused every later `BEGIN` until a restart (issue 15, finding 2). A
+//! connection whose `ROLLBACK` really fails keeps SQLite's write lock, and every other
+//! writer waits out the busy timeout with «database is locked».
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Database, Postgres, Sqlite, TransactionManager};
 
 use crate::Result;
+use crate::health::WriteHealth;
 
 #[doc(hidden)]
 pub enum TxInner {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
 }
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     inner: TxInner,
     epoch: Arc<AtomicU64>,
+    health: WriteHealth,
     touched: bool,
+    /// Still inside `BEGIN`: dropping now must not hand the connection back.
+    open: bool,
+    /// A probe's commit says nothing about real writes (see [`crate::health`]).
+    probe: bool,
 }
 
 /// Runs `$body` with `$conn` bound to the backend connection inside `$tx`
@@ -41,13 +60,54 @@ macro_rules! with_tx {
     };
 }
 
+type SqliteTm = <Sqlite as Database>::TransactionManager;
+type PgTm = <Postgres as Database>::TransactionManager;
+
+impl TxInner {
+    async fn commit(&mut self) -> std::result::Result<(), sqlx::Error> {
+        match self {
+            TxInner::Sqlite(c) => SqliteTm::commit(c).await,
+            TxInner::Postgres(c) => PgTm::commit(c).await,
+        }
+    }
+
+    async fn rollback(&mut self) -> std::result::Result<(), sqlx::Error> {
+        match self {
+            TxInner::Sqlite(c) => SqliteTm::rollback(c).await,
+            TxInner::Postgres(c) => PgTm::rollback(c).await,
+        }
+    }
+
+    fn in_transaction(&self) -> bool {
+        match self {
+            TxInner::Sqlite(c) => c.is_in_transaction(),
+            TxInner::Postgres(c) => c.is_in_transaction(),
+        }
+    }
+
+    /// The pool closes this connection instead of reusing it.
+    fn discard(&mut self) {
+        match self {
+            TxInner::Sqlite(c) => c.close_on_drop(),
+            TxInner::Postgres(c) => c.close_on_drop(),
+        }
+    }
+}
+
 impl Tx {
-    pub(crate) fn new(inner: TxInner, epoch: Arc<AtomicU64>) -> Tx {
+    pub(crate) fn new(inner: TxInner, epoch: Arc<AtomicU64>, health: WriteHealth) -> Tx {
         Tx {
             inner,
             epoch,
+            health,
             touched: false,
+            open: true,
+            probe: false,
         }
+    }
+
+    pub(crate) fn mark_probe(&mut self) {
+        self.probe = true;
     }
 
     /// The engine this transaction runs on.
@@ -83,24 +143,55 @@ impl Tx {
         Ok(())
     }
 
-    /// Makes every write of this transaction durable at once.
-    pub async fn commit(self) -> Result<()> {
-        match self.inner {
-            TxInner::Sqlite(t) => t.commit().await?,
-            TxInner::Postgres(t) => t.commit().await?,
+    /// Makes every write of this transaction durable at once. When the commit fails, the
+    /// transaction is rolled back and its connection closed, whatever state the failure
+    /// left it in.
+    pub async fn commit(mut self) -> Result<()> {
+        match self.inner.commit().await {
+            Ok(()) => {
+                self.open = false;
+                if self.touched {
+                    self.epoch.fetch_add(1, Ordering::AcqRel);
+                }
+                if !self.probe {
+                    self.health.write_succeeded();
+                }
+                Ok(())
+            }
+            Err(err) => {
+                // A probe reports its own failure; remembering it would keep /healthz at
+                // 503 on a quiet site long after the fault ended.
+                if !self.probe && crate::health::is_storage_fault(&err) {
+                    self.health.write_failed(&err);
+                }
+                // Best effort: the connection is closed below either way, and closing ends
+                // any transaction the server still holds for it.
+                let _ = self.inner.rollback().await;
+                self.inner.discard();
+                self.open = false;
+                Err(err.into())
+            }
         }
-        if self.touched {
-            self.epoch.fetch_add(1, Ordering::AcqRel);
-        }
-        Ok(())
     }
 
     /// Discards every write of this transaction.
-    pub async fn rollback(self) -> Result<()> {
-        match self.inner {
-            TxInner::Sqlite(t) => t.rollback().await?,
-            TxInner::Postgres(t) => t.rollback().await?,
+    pub async fn rollback(mut self) -> Result<()> {
+        let result = self.inner.rollback().await;
+        if result.is_err() || self.inner.in_transaction() {
+            self.inner.discard();
         }
-        Ok(())
+        self.open = false;
+        Ok(result?)
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.open {
+            // Abandoned mid-transaction (a use case's error, a cancelled request): closing
+            // the connection rolls back on the server, and the pool never sees a
+            // connection in an unknown state.
+            self.inner.discard();
+        }
     }
 }

@@ -2,11 +2,16 @@
 //!
 //! PostgreSQL tests use the server at `SAHIFA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432`): each test creates its own database and drops it
-//! afterwards, even when the test panics. They are never skipped silently: without a
-//! reachable server they fail, unless `SAHIFA_TEST_SKIP_PG=1` says to skip them (for a
-//! laptop without PostgreSQL; CI never sets it).
+//! afterwards, even when the test panics. When nothing answers there, the test process
+//! starts a throwaway cluster of its own from the installed server binaries (see
+//! [`pg_cluster`]), shared by all its tests and gone when it exits. They are never
+//! skipped silently: without a server and without the binaries to start one they fail,
+//! unless `SAHIFA_TEST_SKIP_PG=1` says to skip them (CI never sets it).
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+
+pub mod pg_cluster;
 
 use sahifa_store::Db;
 use sqlx::Connection;
@@ -20,10 +25,33 @@ pub enum Backend {
     Postgres,
 }
 
-/// The server URL PostgreSQL tests use (without a database name).
+/// The server URL PostgreSQL tests use (without a database name): `SAHIFA_TEST_PG_URL`
+/// when something answers there, else a throwaway cluster started once per process.
 pub fn pg_server_url() -> String {
-    std::env::var("SAHIFA_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
+    static SERVER: OnceLock<(String, Option<pg_cluster::Cluster>)> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let configured = std::env::var("SAHIFA_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
+            if pg_cluster::answers(&configured) {
+                return (configured, None);
+            }
+            match pg_cluster::Cluster::start() {
+                Ok(cluster) => {
+                    eprintln!(
+                        "nothing answers at {configured}: PostgreSQL tests use a throwaway cluster at {}",
+                        cluster.url
+                    );
+                    (cluster.url.clone(), Some(cluster))
+                }
+                Err(why) => {
+                    eprintln!("nothing answers at {configured} and no throwaway cluster: {why}");
+                    (configured, None)
+                }
+            }
+        })
+        .0
+        .clone()
 }
 
 /// True when PostgreSQL tests were explicitly switched off.
@@ -94,6 +122,21 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// A migrated SQLite database in a new folder under `parent` (a small or read-only
+    /// file system a storage-fault test controls).
+    pub async fn sqlite_in(parent: &std::path::Path) -> TestDb {
+        let dir = tempfile::tempdir_in(parent).expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url).await.expect("connect to test database");
+        db.migrate().await.expect("migrate test database");
+        TestDb {
+            db,
+            url,
+            dir,
+            pg_name: None,
+        }
+    }
+
     /// The backend of this database.
     pub fn backend(&self) -> Backend {
         match self.db.backend() {

@@ -90,17 +90,35 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+/// `GET /healthz`: 200 when the database answers and takes writes, 503 otherwise.
+///
+/// A write probe (one committed update of a one-row table) catches a read-only or failing
+/// disk even on a quiet site; the last real write's storage fault, remembered until a
+/// real write commits again, catches a full disk the tiny probe may still fit on. A probe
+/// that only waits behind other writers counts as healthy: writes are being made.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(Duration::from_secs(2), state.db().ping()).await {
-        Ok(Ok(())) => (
+    let db = state.db();
+    let unavailable = |database: &str| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"status": "error", "database": database})),
+        )
+    };
+    if !matches!(
+        tokio::time::timeout(Duration::from_secs(2), db.ping()).await,
+        Ok(Ok(()))
+    ) {
+        return unavailable("unreachable");
+    }
+    match db.check_writes(Duration::from_secs(2)).await {
+        sahifa_store::WriteCheck::Ok | sahifa_store::WriteCheck::Busy => (
             StatusCode::OK,
             axum::Json(json!({"status": "ok", "database": "ok"})),
         ),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({"status": "error", "database": "unreachable"})),
-        ),
+        sahifa_store::WriteCheck::Failing(why) => {
+            tracing::warn!(error = %why, "healthz: writes are failing");
+            unavailable("writes failing")
+        }
     }
 }
 

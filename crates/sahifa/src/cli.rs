@@ -35,6 +35,12 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(crate::accounts::TokenCommand),
+    /// Write a consistent copy of the SQLite database to FILE, safe while the server runs
+    /// (on PostgreSQL: prints the pg_dump command).
+    Backup(crate::backup::BackupArgs),
+    /// Replace the SQLite database with a backup, keeping the current one beside it (stop
+    /// the server first; on PostgreSQL: prints the pg_restore command).
+    Restore(crate::backup::RestoreArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -45,6 +51,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportJsonl(args) => crate::import_jsonl::run(&cli.global, args).await,
         Command::User(command) => crate::accounts::run_user(&cli.global, command).await,
         Command::Token(command) => crate::accounts::run_token(&cli.global, command).await,
+        Command::Backup(args) => crate::backup::backup(&cli.global, args).await,
+        Command::Restore(args) => crate::backup::restore(&cli.global, args).await,
         Command::Migrate => {
             let db = open_database(&cli.global).await?;
             db.close().await;

@@ -5,6 +5,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod global;

@@ -8,6 +8,7 @@ mod fake_telegram;
 
 mod admin_browser;
 mod admin_pages;
+mod backup;
 mod browser;
 mod cli;
 mod comments;

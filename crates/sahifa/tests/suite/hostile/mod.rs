@@ -3,3 +3,4 @@
 //! involved. One module per area.
 
 mod render;
+mod storage;
