@@ -602,3 +602,6 @@ admin-audit-kind-telegram-delivery = نشر في تلغرام
 ## Bounded Markdown rendering (issue 15)
 admin-error-body-too-long = نص الخبر أطول من ١ ميغابايت؛ قسّمه إلى أكثر من خبر.
 admin-error-body-render-timeout = تعذّر عرض نص الخبر في الوقت المحدد لأن الخادم مشغول. لم يُحفظ شيء؛ أعد المحاولة بعد لحظات.
+
+## The server's answer beyond its connection limit (issue 15)
+server-busy = الموقع مزدحم الآن؛ أعد المحاولة بعد لحظة.

@@ -585,3 +585,6 @@ admin-audit-kind-telegram-delivery = Telegram delivery
 ## Bounded Markdown rendering (issue 15)
 admin-error-body-too-long = The body is longer than 1 MiB; split it into several articles.
 admin-error-body-render-timeout = The body could not be rendered in time because the server is busy. Nothing was saved; please try again in a moment.
+
+## The server's answer beyond its connection limit (issue 15)
+server-busy = The site is busy right now; please try again in a moment.

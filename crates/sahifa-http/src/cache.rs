@@ -5,19 +5,38 @@
 //! `sahifa_store::Db::epoch`), which makes every entry stale at once: invalidation can never
 //! miss a page that shows the changed thing, at the price of re-rendering pages that did
 //! not change, which is cheap next to serving them.
+//!
+//! Memory is bounded by a budget in bytes (every stored encoding counts) and by an entry
+//! count; when either is reached the entries read least recently give way, one by one, and
+//! never the whole cache. The store is `quick_cache`: its Clock-PRO eviction is
+//! scan-resistant, so a client walking through thousands of URLs that nobody reads twice
+//! evicts its own entries before the pages readers keep asking for, which plain LRU (the
+//! `lru` crate) would not, and a hit takes a shard's read lock only (no global mutex on the
+//! hot path, unlike an LRU list that must be reordered on every read). Stale entries need no
+//! sweep: a current render replaces them under the same key, and the rest age out.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use chrono::{DateTime, Utc};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 
 use crate::encoded::EncodedBody;
+
+/// The default memory budget of the page cache.
+pub const DEFAULT_BUDGET_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Bookkeeping an entry costs beyond its bytes (key, headers, table slot).
+const ENTRY_OVERHEAD: u64 = 256;
 
 /// What the cache holds: anything stamped with the content epoch it shows.
 pub trait Stamped {
     /// The content epoch the entry was rendered at.
     fn epoch(&self) -> u64;
+    /// The bytes the entry keeps in memory, every encoding counted.
+    fn stored_bytes(&self) -> u64;
 }
 
 /// A page as served: status and body in every encoding, stamped with the epoch it shows.
@@ -34,6 +53,10 @@ pub struct CachedPage {
 impl Stamped for CachedPage {
     fn epoch(&self) -> u64 {
         self.epoch
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        encoded_bytes(&self.body)
     }
 }
 
@@ -55,13 +78,70 @@ impl Stamped for CachedDocument {
     fn epoch(&self) -> u64 {
         self.epoch
     }
+
+    fn stored_bytes(&self) -> u64 {
+        encoded_bytes(&self.body)
+    }
+}
+
+/// Identity, gzip and brotli bytes of a body. `EncodedBody` hands out each encoding it
+/// holds (a reference-counted clone) to a request that accepts it, which is enough to
+/// measure them once, when the entry is stored.
+fn encoded_bytes(body: &EncodedBody) -> u64 {
+    let mut total = body.identity().len() as u64;
+    for encoding in ["br", "gzip"] {
+        let mut request = HeaderMap::new();
+        request.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(encoding));
+        let (bytes, chosen, _) = body.select(&request);
+        if chosen.is_some() {
+            total += bytes.len() as u64;
+        }
+    }
+    total
+}
+
+/// An entry with the weight it was admitted at: the cache must see the same weight when
+/// the entry leaves as when it came in.
+struct Slot<T> {
+    entry: Arc<T>,
+    weight: u64,
+}
+
+impl<T> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        Slot {
+            entry: self.entry.clone(),
+            weight: self.weight,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct SlotWeight;
+
+impl<T> Weighter<String, Slot<T>> for SlotWeight {
+    fn weight(&self, _key: &String, slot: &Slot<T>) -> u64 {
+        slot.weight
+    }
 }
 
 /// Entries by request key, each valid for the epoch it was rendered at.
-#[derive(Debug)]
 pub struct EpochCache<T> {
-    entries: RwLock<HashMap<String, Arc<T>>>,
-    max_entries: usize,
+    entries: Cache<String, Slot<T>, SlotWeight>,
+    max_entries: u64,
+    /// The least an entry weighs, `budget / max_entries`: with it the byte budget also
+    /// bounds the entry count, however small the pages.
+    min_weight: AtomicU64,
+}
+
+impl<T> std::fmt::Debug for EpochCache<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EpochCache")
+            .field("len", &self.entries.len())
+            .field("weight", &self.entries.weight())
+            .field("budget", &self.entries.capacity())
+            .finish()
+    }
 }
 
 /// Rendered pages.
@@ -71,44 +151,80 @@ pub type PageCache = EpochCache<CachedPage>;
 pub type DocumentCache = EpochCache<CachedDocument>;
 
 impl<T: Stamped> EpochCache<T> {
-    /// A cache holding at most `max_entries` entries.
+    /// A cache holding at most `max_entries` entries within the default memory budget.
     pub fn new(max_entries: usize) -> EpochCache<T> {
+        EpochCache::with_budget(max_entries, DEFAULT_BUDGET_BYTES)
+    }
+
+    /// A cache holding at most `max_entries` entries and `budget_bytes` of stored bodies.
+    pub fn with_budget(max_entries: usize, budget_bytes: u64) -> EpochCache<T> {
+        let max_entries = (max_entries as u64).max(1);
+        let budget = budget_bytes.max(1);
+        // Each shard evicts on its own; shards of a few MiB keep any one page well within
+        // one while still spreading concurrent readers over several locks.
+        let shards = (budget / (8 * 1024 * 1024)).clamp(1, 16) as usize;
+        let entries = Cache::with_options(
+            quick_cache::OptionsBuilder::new()
+                .estimated_items_capacity(max_entries.min(100_000) as usize)
+                .weight_capacity(budget)
+                .shards(shards.next_power_of_two())
+                .build()
+                // It refuses only options left unset, and both capacities are set above.
+                .expect("cache options are complete"),
+            SlotWeight,
+            Default::default(),
+            Default::default(),
+        );
         EpochCache {
-            entries: RwLock::new(HashMap::new()),
+            entries,
             max_entries,
+            min_weight: AtomicU64::new(budget / max_entries),
         }
+    }
+
+    /// Changes the memory budget (the start-up configuration); entries beyond it leave,
+    /// least recently used first.
+    pub fn set_budget(&self, budget_bytes: u64) {
+        let budget = budget_bytes.max(1);
+        self.min_weight
+            .store(budget / self.max_entries, Ordering::Relaxed);
+        self.entries.set_capacity(budget);
     }
 
     /// The entry for `key` if it was rendered at `epoch`.
     pub fn get(&self, key: &str, epoch: u64) -> Option<Arc<T>> {
-        let entries = self.entries.read().ok()?;
-        entries.get(key).filter(|p| p.epoch() == epoch).cloned()
+        self.entries
+            .get(key)
+            .map(|slot| slot.entry)
+            .filter(|entry| entry.epoch() == epoch)
     }
 
-    /// Stores an entry. When full, stale entries go first; if all are current the cache is
-    /// emptied, which bounds memory whatever URLs a crawler invents.
+    /// Stores an entry, making room by evicting the least recently used ones. An entry
+    /// larger than the budget allows is not kept.
     pub fn put(&self, key: String, entry: Arc<T>) {
-        let Ok(mut entries) = self.entries.write() else {
-            return;
-        };
-        if entries.len() >= self.max_entries && !entries.contains_key(&key) {
-            let epoch = entry.epoch();
-            entries.retain(|_, p| p.epoch() == epoch);
-            if entries.len() >= self.max_entries {
-                entries.clear();
-            }
-        }
-        entries.insert(key, entry);
+        let weight = (entry.stored_bytes() + key.len() as u64 + ENTRY_OVERHEAD)
+            .max(self.min_weight.load(Ordering::Relaxed));
+        self.entries.insert(key, Slot { entry, weight });
     }
 
     /// How many entries are held (for tests and metrics).
     pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
+        self.entries.len()
     }
 
     /// Whether the cache is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes the entries are charged for (for tests and metrics).
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
+    }
+
+    /// The memory budget in bytes.
+    pub fn budget(&self) -> u64 {
+        self.entries.capacity()
     }
 }
 
@@ -124,6 +240,24 @@ mod tests {
         })
     }
 
+    /// A page of about `kib` KiB of text that compresses poorly, so every encoding counts.
+    fn big_page(epoch: u64, kib: usize, seed: u64) -> Arc<CachedPage> {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let body: Vec<u8> = (0..kib * 1024)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                b'a' + ((state >> 33) % 26) as u8
+            })
+            .collect();
+        Arc::new(CachedPage {
+            epoch,
+            status: StatusCode::OK,
+            body: EncodedBody::new(body),
+        })
+    }
+
     #[test]
     fn entries_expire_with_the_epoch() {
         let cache = PageCache::new(10);
@@ -133,14 +267,63 @@ mod tests {
     }
 
     #[test]
-    fn stays_bounded() {
+    fn stays_bounded_without_emptying() {
         let cache = PageCache::new(3);
         for i in 0..9 {
             cache.put(format!("/{i}"), page(1));
             assert!(cache.len() <= 3);
         }
         assert_eq!(cache.len(), 3);
+        // A full cache of current entries makes room for one more by evicting one, not all.
         cache.put("/new".into(), page(2));
-        assert_eq!(cache.len(), 1);
+        assert!(cache.len() >= 2, "the cache was emptied: {}", cache.len());
+        assert!(cache.get("/new", 2).is_some());
+    }
+
+    #[test]
+    fn the_budget_counts_every_encoding() {
+        let page = big_page(1, 4, 7);
+        let identity = page.body.identity().len() as u64;
+        assert!(
+            page.stored_bytes() > identity,
+            "compressed copies not counted"
+        );
+        let cache = PageCache::with_budget(1000, 1024 * 1024);
+        cache.put("/a".into(), page.clone());
+        assert!(cache.weight() >= page.stored_bytes());
+    }
+
+    #[test]
+    fn hot_entries_survive_a_flood_beyond_the_budget() {
+        // A 2 MiB budget and pages of ~24 KiB in all encodings: a few dozen fit.
+        let cache = PageCache::with_budget(10_000, 2 * 1024 * 1024);
+        cache.put("/hot".into(), big_page(1, 12, 1));
+        for i in 0..600u64 {
+            // Readers keep asking for the hot page while a client walks new URLs.
+            assert!(cache.get("/hot", 1).is_some(), "hot page evicted at {i}");
+            cache.put(format!("/flood/{i}"), big_page(1, 12, i + 2));
+            assert!(cache.weight() <= cache.budget(), "over budget at {i}");
+        }
+        assert!(cache.get("/hot", 1).is_some());
+        assert!(cache.len() > 1, "the cache was emptied");
+    }
+
+    #[test]
+    fn an_oversized_entry_is_not_kept() {
+        let cache = PageCache::with_budget(10, 16 * 1024);
+        cache.put("/big".into(), big_page(1, 64, 3));
+        assert!(cache.get("/big", 1).is_none());
+        assert!(cache.weight() <= cache.budget());
+    }
+
+    #[test]
+    fn a_smaller_budget_evicts_down_to_it() {
+        let cache = PageCache::with_budget(10_000, 4 * 1024 * 1024);
+        for i in 0..64u64 {
+            cache.put(format!("/{i}"), big_page(1, 12, i));
+        }
+        cache.set_budget(512 * 1024);
+        assert!(cache.weight() <= 512 * 1024);
+        assert!(!cache.is_empty());
     }
 }

@@ -3,6 +3,10 @@
 //! The CSP allows scripts and styles from the site itself only (no `unsafe-inline`), which
 //! is why the theme carries no inline script or style. Images may come from anywhere over
 //! HTTPS because imported articles often embed remote pictures.
+//!
+//! `Strict-Transport-Security` is sent only when the site's public origin is https: the
+//! server marks each request with [`Hsts`] then (see `sahifa_web::server`), because a
+//! browser told to insist on https for a site served over plain http could not reach it.
 
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
@@ -11,9 +15,36 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// One year. Without `includeSubDomains`: other hosts under the site's domain may not be
+/// served over https, and the site cannot know.
+pub const HSTS_VALUE: &str = "max-age=31536000";
+
+/// Request marker: the public origin is https, so responses carry
+/// `Strict-Transport-Security`.
+#[derive(Debug, Clone, Copy)]
+pub struct Hsts;
+
+impl Hsts {
+    /// The marker for a site whose public origin is `base_url`.
+    pub fn for_base_url(base_url: &str) -> Option<Hsts> {
+        base_url
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+            .then_some(Hsts)
+    }
+}
+
 /// Adds the security headers a handler did not set itself.
-pub async fn security_headers(mut response: Response) -> Response {
+pub async fn security_headers(
+    hsts: Option<axum::Extension<Hsts>>,
+    mut response: Response,
+) -> Response {
     let headers = response.headers_mut();
+    if hsts.is_some() {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(HSTS_VALUE));
+    }
     let defaults: [(HeaderName, &'static str); 5] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -50,4 +81,18 @@ pub async fn refuse_nul_in_url(
         return axum::response::IntoResponse::into_response(axum::http::StatusCode::BAD_REQUEST);
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hsts;
+
+    #[test]
+    fn hsts_only_for_an_https_origin() {
+        assert!(Hsts::for_base_url("https://news.example").is_some());
+        assert!(Hsts::for_base_url("HTTPS://news.example").is_some());
+        assert!(Hsts::for_base_url("http://news.example").is_none());
+        assert!(Hsts::for_base_url("http://127.0.0.1:8080").is_none());
+        assert!(Hsts::for_base_url("").is_none());
+    }
 }

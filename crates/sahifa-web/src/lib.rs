@@ -36,6 +36,8 @@ use tracing::Level;
 
 pub use state::{AppState, WebConfig};
 
+pub mod server;
+
 use sahifa_store::Db;
 
 /// Builds the state from a database and the start-up configuration.
@@ -169,15 +171,14 @@ pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then finishes in-flight requests.
+/// Serves `router` on `listener` with the default timeouts and limits (see [`server`])
+/// until `shutdown` resolves, then finishes in-flight requests within the deadline.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Connect info gives handlers the peer address (login throttling per address).
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
+    server::serve_with(listener, router, server::ServerOptions::default(), shutdown)
         .await
+        .map(|_| ())
 }

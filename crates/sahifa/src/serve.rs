@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
+use sahifa_web::server::{ServerOptions, connection_limit};
+
 use crate::global::{Global, open_database};
 
 /// Options of `sahifa serve`.
@@ -26,9 +28,52 @@ pub struct ServeArgs {
     /// `https://news.example`; default: `http://ADDR`.
     #[arg(long, env = "SAHIFA_BASE_URL")]
     pub base_url: Option<String>,
+    /// Server timeouts, limits and the page cache's memory.
+    #[command(flatten)]
+    pub limits: ServerLimits,
     /// Telegram worker timing.
     #[command(flatten)]
     pub telegram: TelegramTuning,
+}
+
+/// How long clients may take, how many may connect, and how much memory rendered pages
+/// may use. The defaults suit a public site; tests shorten the timeouts.
+#[derive(Debug, Args, Clone)]
+pub struct ServerLimits {
+    /// Connections served at once; beyond it a connection gets 503 (default: 10000, or
+    /// fewer when the open-file limit needs it: a reserve is kept for the database, index
+    /// and files).
+    #[arg(long, env = "SAHIFA_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client may take to send a request's headers; also how long an idle
+    /// keep-alive connection stays open.
+    #[arg(long, env = "SAHIFA_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request body (a form, an upload) may take to arrive.
+    #[arg(long, env = "SAHIFA_BODY_TIMEOUT", default_value_t = 60)]
+    pub body_timeout: u64,
+    /// Seconds in-flight requests get to finish on shutdown; then the process exits anyway.
+    #[arg(long, env = "SAHIFA_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    pub shutdown_timeout: u64,
+    /// Memory budget of the rendered-page cache in MiB (every stored encoding counts);
+    /// beyond it the least recently used pages leave.
+    #[arg(long, env = "SAHIFA_PAGE_CACHE_MIB", default_value_t = 256)]
+    pub page_cache_mib: u64,
+}
+
+impl ServerLimits {
+    /// The server loop's options, for a site whose public origin is `base_url` and a
+    /// process allowed `descriptors` open files.
+    pub fn options(&self, base_url: &str, descriptors: Option<u64>) -> ServerOptions {
+        ServerOptions {
+            busy_message: ServerOptions::default().busy_message,
+            header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout.max(1)),
+            max_connections: connection_limit(self.max_connections, descriptors),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
+            hsts: sahifa_web::headers::Hsts::for_base_url(base_url).is_some(),
+        }
+    }
 }
 
 /// Timing of the Telegram delivery worker. The defaults suit production; tests shorten
@@ -93,6 +138,27 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let mut config = sahifa_web::WebConfig::new(global.data_dir.clone(), base_url);
     config.theme_dir = args.theme_dir.clone();
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
+    state.cache().set_budget(
+        args.limits
+            .page_cache_mib
+            .max(1)
+            .saturating_mul(1024 * 1024),
+    );
+    let descriptors = sahifa_web::server::raise_descriptor_limit();
+    let mut options = args.limits.options(&state.config().base_url, descriptors);
+    if let Ok(site) = state.site().await {
+        options.busy_message = state.catalog().text(site.lang, "server-busy");
+    }
+    if args
+        .limits
+        .max_connections
+        .is_some_and(|asked| asked > options.max_connections)
+    {
+        tracing::warn!(
+            limit = options.max_connections,
+            "--max-connections lowered to fit the open-file limit"
+        );
+    }
     let indexer = crate::search::start(&db, &global.data_dir, &state).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -101,17 +167,36 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     // Scheduled articles go live from every process; the store makes each publish happen once.
     let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
     let telegram = start_telegram(&db, &state, &args);
-    tracing::info!("Sahifa is serving on http://{addr}");
-    sahifa_web::serve(listener, sahifa_web::router(state), shutdown_signal())
-        .await
-        .context("server failed")?;
+    tracing::info!(
+        max_connections = options.max_connections,
+        "Sahifa is serving on http://{addr}"
+    );
+    let stopped = sahifa_web::server::serve_with(
+        listener,
+        sahifa_web::router(state),
+        options,
+        shutdown_signal(),
+    )
+    .await
+    .context("server failed")?;
     sync.abort();
     indexer.abort();
     scheduler.abort();
     // Let a delivery in flight be recorded: cutting it off is what opens the duplicate
     // window (sent but not recorded).
     telegram.shutdown(Duration::from_secs(10)).await;
-    db.close().await;
+    // A request abandoned at the deadline may still hold a pooled connection, which
+    // `close` would wait for.
+    let closed = tokio::time::timeout(Duration::from_secs(5), db.close()).await;
+    if stopped.abandoned > 0 || closed.is_err() {
+        // The runtime would wait for the abandoned tasks when it is dropped; they may never
+        // end (a runaway computation), and the deadline promised an exit.
+        tracing::warn!(
+            abandoned = stopped.abandoned,
+            "stopped with requests still running"
+        );
+        std::process::exit(0);
+    }
     tracing::info!("stopped");
     Ok(())
 }

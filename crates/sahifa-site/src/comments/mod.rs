@@ -90,7 +90,8 @@ fn comment_view(
 
 /// The approved thread for page `cpage`: top-level comments are paged, each with all its
 /// replies (flattened in reading order with a depth; replies beyond the depth limit sit at
-/// the deepest level, as WordPress shows them).
+/// the deepest level, as WordPress shows them). `None` for a page past the last: such a
+/// URL names nothing, and answering it would let a client mint one cache entry per number.
 fn thread(
     site: &SiteView,
     settings: &CommentSettings,
@@ -98,7 +99,7 @@ fn thread(
     comments: &[PublicComment],
     cpage: i64,
     open: bool,
-) -> (Vec<CommentView>, i64) {
+) -> Option<(Vec<CommentView>, i64)> {
     let ids: std::collections::HashSet<i64> = comments.iter().map(|c| c.id).collect();
     let mut children: HashMap<i64, Vec<&PublicComment>> = HashMap::new();
     let mut roots = Vec::new();
@@ -109,7 +110,10 @@ fn thread(
         }
     }
     let pages = view::page_count(roots.len() as i64, settings.per_page).max(1);
-    let cpage = cpage.clamp(1, pages);
+    if cpage > pages {
+        return None;
+    }
+    let cpage = cpage.max(1);
     let start = ((cpage - 1) * settings.per_page) as usize;
     let mut out = Vec::new();
     let max = settings.thread_depth;
@@ -128,7 +132,7 @@ fn thread(
             }
         }
     }
-    (out, pages)
+    Some((out, pages))
 }
 
 /// What the form shows: values typed, errors, challenge, reply target.
@@ -255,7 +259,8 @@ async fn block(
     let closed = sahifa_newsroom::comments::is_closed(state.db(), &settings, article).await?;
     let comments = state.db().approved_comments(article.summary.id).await?;
     let slug = &article.summary.slug;
-    let (items, pages) = thread(site, &settings, slug, &comments, cpage, !closed);
+    let (items, pages) =
+        thread(site, &settings, slug, &comments, cpage, !closed).ok_or(AppError::NotFound)?;
     let base = comments_url(slug);
     let pagination = (pages > 1).then(|| {
         let current = cpage.clamp(1, pages);

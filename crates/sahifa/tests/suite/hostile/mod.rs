@@ -3,4 +3,5 @@
 //! involved. One module per area.
 
 mod render;
+mod server;
 mod storage;
