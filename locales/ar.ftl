@@ -605,3 +605,7 @@ admin-error-body-render-timeout = تعذّر عرض نص الخبر في الو�
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = الموقع مزدحم الآن؛ أعد المحاولة بعد لحظة.
+
+## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
+admin-login-busy = الخادم مشغول بمحاولات دخول كثيرة الآن. حاول مرة أخرى بعد لحظات.
+login-captcha-required = فشلت محاولات دخول عدة على هذا الحساب. أجب عن سؤال التحقق مع كلمة المرور.

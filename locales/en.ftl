@@ -588,3 +588,7 @@ admin-error-body-render-timeout = The body could not be rendered in time because
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = The site is busy right now; please try again in a moment.
+
+## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
+admin-login-busy = The server is busy with many logins right now. Please try again in a moment.
+login-captcha-required = This account had several failed logins. Answer the check question along with your password.

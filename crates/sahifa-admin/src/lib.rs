@@ -363,8 +363,13 @@ pub async fn telegram_context(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    // Mounted under `/admin`, which the router strips from `uri()`: the way back after
+    // logging in is the original URI's.
     let path = request
-        .uri()
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|uri| &uri.0)
+        .unwrap_or(request.uri())
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();

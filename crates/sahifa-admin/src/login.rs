@@ -2,6 +2,11 @@
 //!
 //! Login errors never say whether the email exists, and an unknown email costs the same
 //! argon2 verification as a wrong password, so neither words nor timing enumerate users.
+//!
+//! Order of a login (issue 15): the attempt is recorded first ([`throttle::record_attempt`]),
+//! then an address over its limit is refused, then an account with recent failures must
+//! answer the CAPTCHA and waits a growing delay, and only then is the password checked, on
+//! the bounded hashing pool (full → 429). Nothing here locks an account.
 
 use std::collections::HashMap;
 
@@ -10,6 +15,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::Utc;
 use serde::Serialize;
+
+use sahifa_newsroom::NewsroomError;
+use sahifa_newsroom::comments::captcha::Challenge;
 
 use super::{FormFields, form_with_csrf, render};
 use sahifa_http::auth::session::{cookie, set_cookie};
@@ -22,14 +30,16 @@ use sahifa_site::pages::see_other;
 
 const LOGIN_CSRF_COOKIE: &str = "sahifa_login_csrf";
 
-/// Only same-site admin paths may be a post-login destination (no open redirect).
+/// Only local admin paths may be a post-login destination (no open redirect): `/admin`
+/// itself or below it, nothing that a browser could read as another host.
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
-            if n.starts_with("/admin")
-                && !n.starts_with("//")
+            if (n == "/admin" || n.starts_with("/admin/") || n.starts_with("/admin?"))
                 && !n.contains("://")
-                && !n.contains('\\') =>
+                && !n.contains("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
         {
             n.to_string()
         }
@@ -47,6 +57,10 @@ struct LoginPage<'a> {
     next: &'a str,
     /// The token the form echoes; its twin is in the login CSRF cookie.
     login_csrf: &'a str,
+    /// The CAPTCHA question, once the account had a few failed logins.
+    captcha_question: Option<&'a str>,
+    /// Its signed token.
+    captcha_token: Option<&'a str>,
 }
 
 /// The context of `admin/profile.html`: the user's sessions.
@@ -73,6 +87,7 @@ async fn login_page(
     error: Option<String>,
     email: &str,
     next: &str,
+    captcha: Option<&Challenge>,
 ) -> Result<Response, AppError> {
     let token = random_token();
     let ctx = LoginPage {
@@ -80,6 +95,8 @@ async fn login_page(
         email,
         next,
         login_csrf: &token,
+        captcha_question: captcha.and_then(|c| c.question.as_deref()),
+        captcha_token: captcha.map(|c| c.token.as_str()),
     };
     let mut response = render(state, None, "admin/login.html", "admin-login-title", ctx).await?;
     *response.status_mut() = status;
@@ -99,7 +116,30 @@ pub async fn show_login(
     if session::load_session(&state, &headers).await?.is_some() {
         return Ok(see_other(&next));
     }
-    login_page(&state, StatusCode::OK, None, "", &next).await
+    login_page(&state, StatusCode::OK, None, "", &next, None).await
+}
+
+/// A refusal page with a `Retry-After` header.
+async fn retry_later(
+    state: &AppState,
+    message: String,
+    email: &str,
+    next: &str,
+    seconds: u64,
+) -> Result<Response, AppError> {
+    let mut response = login_page(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        Some(message),
+        email,
+        next,
+        None,
+    )
+    .await?;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    Ok(response)
 }
 
 /// `POST /admin/login`.
@@ -128,31 +168,60 @@ pub async fn submit_login(
     let site = state.site().await?;
     let account_key = email.to_lowercase();
 
-    if let Some(minutes) = throttle::blocked_for(&state, &account_key, &ip).await? {
+    // Recorded before anything is checked, so parallel guesses each count.
+    let attempt = throttle::record_attempt(&state, &account_key, &ip).await?;
+    if let Some(minutes) = attempt.address_blocked_for(Utc::now()) {
         let mut args = HashMap::new();
         args.insert("minutes".to_string(), Arg::Number(minutes));
         let message = state
             .catalog()
             .get(site.lang, "admin-login-throttled", &args);
-        return login_page(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(message),
-            &email,
-            &next,
-        )
-        .await;
+        let seconds = u64::try_from(minutes * 60).unwrap_or(60);
+        return retry_later(&state, message, &email, &next, seconds).await;
     }
+    if attempt.needs_captcha() {
+        let checked = state
+            .newsroom()
+            .check_login_captcha(
+                &account_key,
+                &form.text("captcha_token"),
+                &form.text("captcha_answer"),
+            )
+            .await;
+        match checked {
+            Ok(()) => {}
+            Err(NewsroomError::Invalid(problems)) => {
+                let key = problems.first().map_or("login-captcha-required", |p| p.key);
+                let message = state.catalog().text(site.lang, key);
+                let challenge = state.newsroom().login_challenge(&account_key).await?;
+                return login_page(
+                    &state,
+                    StatusCode::UNAUTHORIZED,
+                    Some(message),
+                    &email,
+                    &next,
+                    Some(&challenge),
+                )
+                .await;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    // Slows the guesser, not the owner: the owner waits a couple of seconds at most.
+    tokio::time::sleep(attempt.delay()).await;
 
     let found = state.db().user_for_login(&email).await?;
     let (user, stored) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let password_ok = password::verify_password(form.raw("password"), stored).await;
+    let Ok(password_ok) = password::verify_login(form.raw("password"), stored).await else {
+        let message = state.catalog().text(site.lang, "admin-login-busy");
+        return retry_later(&state, message, &email, &next, 2).await;
+    };
     match user {
         Some(user) if password_ok && user.active => {
-            state.db().clear_login_failures(&account_key).await?;
+            throttle::succeeded(&state, &account_key, &ip).await?;
             let set = session::start_session(&state, &user, &headers, &ip).await?;
             let mut response = see_other(&next);
             if let Ok(value) = HeaderValue::from_str(&set) {
@@ -165,17 +234,19 @@ pub async fn submit_login(
             Ok(response)
         }
         _ => {
-            state
-                .db()
-                .record_login_failure(&account_key, &ip, Utc::now())
-                .await?;
             let message = state.catalog().text(site.lang, "admin-login-failed");
+            let challenge = if attempt.next_needs_captcha() {
+                Some(state.newsroom().login_challenge(&account_key).await?)
+            } else {
+                None
+            };
             login_page(
                 &state,
                 StatusCode::UNAUTHORIZED,
                 Some(message),
                 &email,
                 &next,
+                challenge.as_ref(),
             )
             .await
         }
@@ -248,4 +319,28 @@ pub async fn logout_others(
         )
         .await?;
     Ok(see_other("/admin/profile?msg=logged-out-others"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_a_local_admin_path() {
+        assert_eq!(safe_next(Some("/admin/articles/23")), "/admin/articles/23");
+        assert_eq!(safe_next(Some("/admin?x=1")), "/admin?x=1");
+        for hostile in [
+            "//evil.example/admin",
+            "/admin//evil.example",
+            "https://evil.example/admin",
+            "/admin\\@evil.example",
+            "/administrator",
+            "/articles/23",
+            "/admin/\nx",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/admin", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/admin");
+    }
 }

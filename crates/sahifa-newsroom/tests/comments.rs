@@ -384,7 +384,10 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
     );
 
     // Right, then replayed.
-    let c = newsroom.comment_challenge(None).await.expect("challenge");
+    let c = newsroom
+        .comment_challenge(None, id)
+        .await
+        .expect("challenge");
     let answer = c.answer.expect("a question").to_string();
     stored(
         newsroom
@@ -401,7 +404,10 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
     );
 
     // Wrong.
-    let c = newsroom.comment_challenge(None).await.expect("challenge");
+    let c = newsroom
+        .comment_challenge(None, id)
+        .await
+        .expect("challenge");
     let wrong = ((c.answer.expect("q") + 1) % 100).to_string();
     let err = newsroom
         .submit_comment(None, &answered("إجابة خاطئة", &c.token, wrong))
@@ -416,6 +422,10 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
     let key = captcha_key(&db).await.expect("key");
     let old = captcha::issue(
         &key,
+        captcha::Scope::Comment {
+            article_id: id,
+            user_id: None,
+        },
         captcha::Ops::parse("+"),
         300,
         Utc::now() - Duration::hours(1),
@@ -434,7 +444,10 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
     );
 
     // Forged: a stretched expiry breaks the MAC.
-    let c = newsroom.comment_challenge(None).await.expect("challenge");
+    let c = newsroom
+        .comment_challenge(None, id)
+        .await
+        .expect("challenge");
     let parts: Vec<&str> = c.token.split('.').collect();
     let forged = format!(
         "{}.{}.{}.{}",
@@ -454,7 +467,10 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
 
     // Too fast: refused, and the token is spent all the same (one token, one attempt).
     set(&db, "comments.min_seconds", "60").await;
-    let c = newsroom.comment_challenge(None).await.expect("challenge");
+    let c = newsroom
+        .comment_challenge(None, id)
+        .await
+        .expect("challenge");
     let answer = c.answer.expect("q").to_string();
     let err = newsroom
         .submit_comment(None, &answered("بسرعة البرق", &c.token, answer.clone()))
@@ -473,6 +489,113 @@ both_backends!(captcha_refusals, |t: TestDb| async move {
         fields(&err),
         vec![("captcha_answer", "comment-error-captcha-used")]
     );
+});
+
+// Issue 15, finding 6: a wrong answer spends the token; tokens are bound to their article
+// and to the reader they were shown to; the flood rule holds for parallel comments.
+both_backends!(captcha_tokens_are_spent_and_bound, |t: TestDb| async move {
+    let db = t.db.clone();
+    let newsroom = Newsroom::new(db.clone());
+    baseline(&db).await;
+    let a = article(&db, "خبر أول", Duration::hours(1)).await;
+    let b = article(&db, "خبر ثان", Duration::hours(1)).await;
+    set(&db, "comments.captcha", "all").await;
+    let answered = |article_id: i64, body: &str, token: &str, answer: String| {
+        let mut s = submission(article_id, &format!("{}@example.com", body.len()), body);
+        s.captcha_token = token.to_string();
+        s.captcha_answer = Some(answer);
+        s
+    };
+
+    // Wrong, then right with the same token: used.
+    let c = newsroom
+        .comment_challenge(None, a)
+        .await
+        .expect("challenge");
+    let right = c.answer.expect("q");
+    let err = newsroom
+        .submit_comment(None, &answered(a, "خطأ", &c.token, (right + 1).to_string()))
+        .await
+        .expect_err("wrong");
+    assert_eq!(
+        fields(&err),
+        vec![("captcha_answer", "comment-error-captcha-wrong")]
+    );
+    let err = newsroom
+        .submit_comment(
+            None,
+            &answered(a, "صواب متأخر", &c.token, right.to_string()),
+        )
+        .await
+        .expect_err("spent by the wrong answer");
+    assert_eq!(
+        fields(&err),
+        vec![("captcha_answer", "comment-error-captcha-used")]
+    );
+
+    // Article A's token on article B.
+    let c = newsroom
+        .comment_challenge(None, a)
+        .await
+        .expect("challenge");
+    let right = c.answer.expect("q").to_string();
+    let err = newsroom
+        .submit_comment(None, &answered(b, "مقال آخر", &c.token, right.clone()))
+        .await
+        .expect_err("bound to A");
+    assert_eq!(
+        fields(&err),
+        vec![("captcha_answer", "comment-error-captcha-invalid")]
+    );
+    stored(
+        newsroom
+            .submit_comment(None, &answered(a, "مقاله", &c.token, right))
+            .await,
+    );
+
+    // A contributor's question-less token, used anonymously with an empty answer.
+    set(&db, "comments.captcha", "anonymous").await;
+    let contributor = Actor::User(account(&t, "c@example.com", Role::Contributor).await);
+    let c = newsroom
+        .comment_challenge(Some(&contributor), a)
+        .await
+        .expect("challenge");
+    assert!(c.question.is_none());
+    let err = newsroom
+        .submit_comment(None, &answered(a, "متسلل", &c.token, String::new()))
+        .await
+        .expect_err("staff token, anonymous reader");
+    assert_eq!(
+        fields(&err),
+        vec![("captcha_answer", "comment-error-captcha-invalid")]
+    );
+
+    // The flood rule under concurrency: 20 parallel comments from one address, one stored.
+    set(&db, "comments.captcha", "off").await;
+    set(&db, "comments.flood_seconds", "60").await;
+    let before = t
+        .count("SELECT CAST(COUNT(*) AS BIGINT) FROM comments")
+        .await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let newsroom = newsroom.clone();
+            let mut s = submission(a, &format!("flood{i}@example.com"), &format!("سيل {i}"));
+            // An address that has not commented yet.
+            s.ip = "192.0.2.99".into();
+            tokio::spawn(async move { newsroom.submit_comment(None, &s).await })
+        })
+        .collect();
+    let mut limited = 0;
+    for task in tasks {
+        if let Err(NewsroomError::RateLimited { .. }) = task.await.expect("task") {
+            limited += 1;
+        }
+    }
+    let after = t
+        .count("SELECT CAST(COUNT(*) AS BIGINT) FROM comments")
+        .await;
+    assert_eq!(after - before, 1, "one comment per address per interval");
+    assert_eq!(limited, 19);
 });
 
 both_backends!(moderation_permissions, |t: TestDb| async move {
@@ -782,7 +905,10 @@ both_backends!(fault_between_statements, |t: TestDb| async move {
     // A comment whose insert fails leaves its CAPTCHA token unspent.
     set(&db, "comments.captcha", "all").await;
     t.fail_inserts_into("comments").await;
-    let ch = newsroom.comment_challenge(None).await.expect("challenge");
+    let ch = newsroom
+        .comment_challenge(None, id)
+        .await
+        .expect("challenge");
     let mut s = submission(id, "x@example.com", "لن يُحفظ");
     s.captcha_token = ch.token.clone();
     s.captcha_answer = ch.answer.map(|a| a.to_string());

@@ -44,6 +44,7 @@ pub mod redirects;
 pub mod settings;
 pub mod taxonomy;
 pub mod telegram;
+pub mod throttle;
 pub mod users;
 
 pub use articles::{ArticleEvent, ArticleState, ArticleWrite};

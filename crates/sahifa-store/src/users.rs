@@ -307,68 +307,6 @@ impl Db {
         .map(|r| r.rows_affected()))?)
     }
 
-    // ----- login throttling -----
-
-    /// Records a failed login for an account key (the typed email) and an address.
-    pub async fn record_login_failure(
-        &self,
-        account_key: &str,
-        ip: &str,
-        at: DateTime<Utc>,
-    ) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "INSERT INTO login_failures (account_key, ip, at) VALUES ($1, $2, $3)"
-        )
-        .bind(account_key)
-        .bind(ip)
-        .bind(at)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
-    /// Failures since `since` for the account key and for the address, and the oldest of
-    /// each (to tell the reader when they may try again).
-    pub async fn login_failures_since(
-        &self,
-        account_key: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(i64, Option<DateTime<Utc>>, i64, Option<DateTime<Utc>>)> {
-        let (account, account_oldest): (i64, Option<DateTime<Utc>>) = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT CAST(COUNT(*) AS BIGINT), MIN(at) FROM login_failures WHERE account_key = $1 AND at > $2"
-        )
-        .bind(account_key)
-        .bind(since)
-        .fetch_one(pool)
-        .await
-        })?;
-        let (by_ip, ip_oldest): (i64, Option<DateTime<Utc>>) = with_pool!(self, |pool| {
-            sqlx::query_as(
-            "SELECT CAST(COUNT(*) AS BIGINT), MIN(at) FROM login_failures WHERE ip = $1 AND at > $2"
-        )
-        .bind(ip)
-        .bind(since)
-        .fetch_one(pool)
-        .await
-        })?;
-        Ok((account, account_oldest, by_ip, ip_oldest))
-    }
-
-    /// Forgets an account's failures after a successful login.
-    pub async fn clear_login_failures(&self, account_key: &str) -> Result<()> {
-        with_pool!(self, |pool| sqlx::query(
-            "DELETE FROM login_failures WHERE account_key = $1"
-        )
-        .bind(account_key)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(())
-    }
-
     // ----- API tokens -----
 
     /// The tokens of one user (or every token when `user_id` is `None`), newest first.

@@ -133,11 +133,13 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Ok(current)
             }
             _ => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/admin");
+                // Inside a nested router `uri` lost the mount's prefix (`/articles/23` for
+                // `/admin/articles/23`); the original URI still has it.
+                let uri = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(&parts.uri, |o| &o.0);
+                let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
                 Err(AppError::LoginRequired(next.to_string()))
             }
         }

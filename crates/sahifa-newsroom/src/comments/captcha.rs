@@ -1,15 +1,19 @@
 //! The Arabic math CAPTCHA: a question such as «ثلاثة + … = سبعة» and a stateless token.
 //!
 //! The token is `id.issued.expires.mac`, where `mac` is a blake3 keyed hash over the id,
-//! both times and the *answer*. The answer itself is not in the token, so the server
-//! checks a reply by recomputing the MAC with the submitted number: nothing is stored per
-//! challenge, any process sharing the site key can verify it, and changing the expiry or
-//! the issue time breaks the MAC. Single use is enforced by recording the id in
-//! `comment_used_tokens` when a reply is accepted (a primary key, so also across processes).
+//! both times, the token's [`Scope`] and the *answer*. The answer itself is not in the
+//! token, so the server checks a reply by recomputing the MAC with the submitted number:
+//! nothing is stored per challenge, any process sharing the site key can verify it, and
+//! changing the expiry or the issue time breaks the MAC. The scope is not in the token
+//! either: the checker supplies the one it expects (comments on this article by this
+//! reader, or a login to this account), so a token fetched for one form is refused by all
+//! others. Single use is enforced by recording the id in `comment_used_tokens` whenever a
+//! genuine token is answered, rightly or wrongly (a primary key, so also across processes).
 //!
 //! The same token doubles as the signed time stamp of the minimum time-to-submit check:
 //! `issued` is when the reader was shown the form step that carries the token. When the
-//! CAPTCHA is off for a reader, the token is issued with no question (answer `none`).
+//! CAPTCHA is off for a reader, the token is issued with no question (answer `none`); an
+//! empty reply to a question never counts as `none`.
 
 use chrono::{DateTime, Utc};
 
@@ -72,6 +76,36 @@ pub struct Challenge {
     pub expires_in: i64,
 }
 
+/// What a token is for; part of the MAC, never of the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The comment form of an article, for a reader (`user_id` `None`) or for the
+    /// signed-in newsroom member it was shown to.
+    Comment {
+        /// The article.
+        article_id: i64,
+        /// The staff account the token was minted for.
+        user_id: Option<i64>,
+    },
+    /// The login form, for one typed account (lower-cased email).
+    Login {
+        /// The account key.
+        account: &'a str,
+    },
+}
+
+impl Scope<'_> {
+    fn text(&self) -> String {
+        match self {
+            Scope::Comment {
+                article_id,
+                user_id,
+            } => format!("comment:{article_id}:{}", user_id.unwrap_or(0)),
+            Scope::Login { account } => format!("login:{account}"),
+        }
+    }
+}
+
 /// Why a reply was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -97,9 +131,19 @@ fn random_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn mac(key: &[u8; 32], id: &str, issued: i64, expires: i64, answer: &str) -> blake3::Hash {
+fn mac(
+    key: &[u8; 32],
+    id: &str,
+    issued: i64,
+    expires: i64,
+    scope: &str,
+    answer: &str,
+) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new_keyed(key);
-    hasher.update(format!("sahifa-captcha-v1|{id}|{issued}|{expires}|{answer}").as_bytes());
+    // The scope is followed by a separator it cannot contain unescaped: the account part of
+    // a login scope is an email, which has no `|` worth keeping apart from the answer.
+    let scope = scope.replace('|', "%7C");
+    hasher.update(format!("sahifa-captcha-v2|{id}|{issued}|{expires}|{scope}|{answer}").as_bytes());
     hasher.finalize()
 }
 
@@ -144,16 +188,24 @@ fn pick(ops: Ops, mut rnd: impl FnMut(u32) -> u32) -> (u32, char, u32, u32) {
     }
 }
 
-/// Makes a challenge valid for `ttl_secs`. `ask` false issues a question-less token (the
-/// CAPTCHA is off for this reader) that still signs the issue time.
-pub fn issue(key: &[u8; 32], ops: Ops, ttl_secs: i64, now: DateTime<Utc>, ask: bool) -> Challenge {
+/// Makes a challenge for `scope` valid for `ttl_secs`. `ask` false issues a question-less
+/// token (the CAPTCHA is off for this reader) that still signs the issue time.
+pub fn issue(
+    key: &[u8; 32],
+    scope: Scope<'_>,
+    ops: Ops,
+    ttl_secs: i64,
+    now: DateTime<Utc>,
+    ask: bool,
+) -> Challenge {
+    let scope = scope.text();
     let id = random_id();
     let issued = now.timestamp();
     let expires = issued + ttl_secs.max(30);
     if !ask {
         let token = format!(
             "{id}.{issued}.{expires}.{}",
-            mac(key, &id, issued, expires, "none").to_hex()
+            mac(key, &id, issued, expires, &scope, "none").to_hex()
         );
         return Challenge {
             question: None,
@@ -182,7 +234,7 @@ pub fn issue(key: &[u8; 32], ops: Ops, ttl_secs: i64, now: DateTime<Utc>, ask: b
     let question = format!("{l} {op} {r} = {res}");
     let token = format!(
         "{id}.{issued}.{expires}.{}",
-        mac(key, &id, issued, expires, &answer.to_string()).to_hex()
+        mac(key, &id, issued, expires, &scope, &answer.to_string()).to_hex()
     );
     Challenge {
         question: Some(question),
@@ -203,27 +255,51 @@ pub struct Verified {
     pub expires: DateTime<Utc>,
 }
 
-/// Checks a token and the reader's reply (`None` for a question-less token). Does not
-/// record use: the caller does that once every other check passed.
+/// A refused reply: why, and the token's parts when it is genuine (issued by this site
+/// for this scope), so the caller can spend it: a wrong answer uses the token up too.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// Why.
+    pub refusal: Refusal,
+    /// The genuine token, to be recorded as used.
+    pub spent: Option<Verified>,
+}
+
+impl From<Refusal> for Refused {
+    fn from(refusal: Refusal) -> Refused {
+        Refused {
+            refusal,
+            spent: None,
+        }
+    }
+}
+
+/// Checks a token against the `scope` it must have been issued for and the reader's reply
+/// (`None` for a question-less token; an empty reply is a wrong answer, never "no
+/// question"). Does not record use: the caller records [`Verified::id`] of an accepted
+/// token and of [`Refused::spent`].
 pub fn verify(
     key: &[u8; 32],
     token: &str,
+    scope: Scope<'_>,
     reply: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Verified, Refusal> {
+) -> Result<Verified, Refused> {
+    let scope = scope.text();
     let parts: Vec<&str> = token.trim().split('.').collect();
     let [id, issued, expires, given] = parts.as_slice() else {
-        return Err(Refusal::Tampered);
+        return Err(Refusal::Tampered.into());
     };
     let id_ok = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
     let (Ok(issued), Ok(expires)) = (issued.parse::<i64>(), expires.parse::<i64>()) else {
-        return Err(Refusal::Tampered);
+        return Err(Refusal::Tampered.into());
     };
     if !id_ok {
-        return Err(Refusal::Tampered);
+        return Err(Refusal::Tampered.into());
     }
-    let answer = match reply.map(str::trim).filter(|r| !r.is_empty()) {
+    let answer = match reply.map(str::trim) {
         None => "none".to_string(),
+        Some("") => String::new(),
         Some(r) => match sahifa_text::numbers::parse_number(r) {
             Some(n) => n.to_string(),
             None => "unreadable".to_string(),
@@ -231,29 +307,33 @@ pub fn verify(
     };
     let to_time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).ok_or(Refusal::Tampered);
     let (issued_at, expires_at) = (to_time(issued)?, to_time(expires)?);
-    // `blake3::Hash` compares in constant time.
-    let Ok(given) = blake3::Hash::from_hex(given) else {
-        return Err(Refusal::Tampered);
-    };
-    if mac(key, id, issued, expires, &answer) != given {
-        // Distinguish a forged token from a wrong answer: a question-less MAC or any
-        // numeric answer 0..100 matching means the token is genuine.
-        let genuine = mac(key, id, issued, expires, "none") == given
-            || (0..100u32).any(|n| mac(key, id, issued, expires, &n.to_string()) == given);
-        return Err(if genuine {
-            Refusal::Wrong
-        } else {
-            Refusal::Tampered
-        });
-    }
-    if now.timestamp() > expires {
-        return Err(Refusal::Expired);
-    }
-    Ok(Verified {
+    let verified = Verified {
         id: id.to_string(),
         issued: issued_at,
         expires: expires_at,
-    })
+    };
+    // `blake3::Hash` compares in constant time.
+    let Ok(given) = blake3::Hash::from_hex(given) else {
+        return Err(Refusal::Tampered.into());
+    };
+    if mac(key, id, issued, expires, &scope, &answer) != given {
+        // Distinguish a forged token from a wrong answer: a question-less MAC or any
+        // numeric answer 0..100 matching means the token is genuine.
+        let genuine = mac(key, id, issued, expires, &scope, "none") == given
+            || (0..100u32).any(|n| mac(key, id, issued, expires, &scope, &n.to_string()) == given);
+        return Err(if genuine {
+            Refused {
+                refusal: Refusal::Wrong,
+                spent: Some(verified),
+            }
+        } else {
+            Refusal::Tampered.into()
+        });
+    }
+    if now.timestamp() > expires {
+        return Err(Refusal::Expired.into());
+    }
+    Ok(verified)
 }
 
 #[cfg(test)]
@@ -262,14 +342,23 @@ mod tests {
 
     const KEY: [u8; 32] = [7; 32];
 
+    const ARTICLE: Scope<'static> = Scope::Comment {
+        article_id: 1,
+        user_id: None,
+    };
+
     fn all() -> Ops {
         Ops::parse("+-×")
+    }
+
+    fn refusal<T>(r: Result<T, Refused>) -> Result<(), Refusal> {
+        r.map(|_| ()).map_err(|e| e.refusal)
     }
 
     #[test]
     fn answers_are_whole_and_in_range() {
         for _ in 0..500 {
-            let c = issue(&KEY, all(), 300, Utc::now(), true);
+            let c = issue(&KEY, ARTICLE, all(), 300, Utc::now(), true);
             let q = c.question.expect("question");
             let answer = c.answer.expect("answer");
             assert!(answer < 100, "{q}");
@@ -282,13 +371,16 @@ mod tests {
     fn right_answer_in_each_form_passes() {
         let now = Utc::now();
         loop {
-            let c = issue(&KEY, Ops::parse("+"), 300, now, true);
+            let c = issue(&KEY, ARTICLE, Ops::parse("+"), 300, now, true);
             let answer = c.answer.expect("answer");
             if answer != 4 {
                 continue;
             }
             for form in ["4", "٤", "أربعة", "اربعة", " أَرْبَعَة "] {
-                assert!(verify(&KEY, &c.token, Some(form), now).is_ok(), "{form}");
+                assert!(
+                    verify(&KEY, &c.token, ARTICLE, Some(form), now).is_ok(),
+                    "{form}"
+                );
             }
             break;
         }
@@ -297,16 +389,24 @@ mod tests {
     #[test]
     fn wrong_expired_and_tampered_are_refused() {
         let now = Utc::now();
-        let c = issue(&KEY, all(), 300, now, true);
+        let c = issue(&KEY, ARTICLE, all(), 300, now, true);
         let answer = c.answer.expect("answer");
         let wrong = ((answer + 1) % 100).to_string();
-        assert_eq!(
-            verify(&KEY, &c.token, Some(&wrong), now).map(|_| ()),
-            Err(Refusal::Wrong)
+        let refused = verify(&KEY, &c.token, ARTICLE, Some(&wrong), now).expect_err("wrong");
+        assert_eq!(refused.refusal, Refusal::Wrong);
+        assert!(
+            refused.spent.is_some(),
+            "a wrong answer spends a genuine token"
         );
         let later = now + chrono::Duration::seconds(301);
         assert_eq!(
-            verify(&KEY, &c.token, Some(&answer.to_string()), later).map(|_| ()),
+            refusal(verify(
+                &KEY,
+                &c.token,
+                ARTICLE,
+                Some(&answer.to_string()),
+                later
+            )),
             Err(Refusal::Expired)
         );
         // Stretching the expiry breaks the MAC.
@@ -316,13 +416,28 @@ mod tests {
             parts[0], parts[1], 99_999_999_999i64, parts[3]
         );
         assert_eq!(
-            verify(&KEY, &forged, Some(&answer.to_string()), now).map(|_| ()),
+            refusal(verify(
+                &KEY,
+                &forged,
+                ARTICLE,
+                Some(&answer.to_string()),
+                now
+            )),
             Err(Refusal::Tampered)
         );
         let other_key = [8u8; 32];
-        assert!(verify(&other_key, &c.token, Some(&answer.to_string()), now).is_err());
+        assert!(
+            verify(
+                &other_key,
+                &c.token,
+                ARTICLE,
+                Some(&answer.to_string()),
+                now
+            )
+            .is_err()
+        );
         assert_eq!(
-            verify(&KEY, "garbage", Some("1"), now).map(|_| ()),
+            refusal(verify(&KEY, "garbage", ARTICLE, Some("1"), now)),
             Err(Refusal::Tampered)
         );
     }
@@ -330,9 +445,55 @@ mod tests {
     #[test]
     fn questionless_tokens_sign_the_time() {
         let now = Utc::now();
-        let c = issue(&KEY, all(), 300, now, false);
+        let c = issue(&KEY, ARTICLE, all(), 300, now, false);
         assert!(c.question.is_none());
-        let v = verify(&KEY, &c.token, None, now).expect("valid");
+        let v = verify(&KEY, &c.token, ARTICLE, None, now).expect("valid");
         assert_eq!(v.issued.timestamp(), now.timestamp());
+    }
+
+    #[test]
+    fn tokens_are_bound_to_their_article_and_reader() {
+        let now = Utc::now();
+        let c = issue(&KEY, ARTICLE, all(), 300, now, true);
+        let answer = c.answer.expect("answer").to_string();
+        let other_article = Scope::Comment {
+            article_id: 2,
+            user_id: None,
+        };
+        let login = Scope::Login {
+            account: "owner@example.com",
+        };
+        for scope in [other_article, login] {
+            let refused = verify(&KEY, &c.token, scope, Some(&answer), now).expect_err("bound");
+            assert_eq!(refused.refusal, Refusal::Tampered, "{scope:?}");
+            assert!(refused.spent.is_none());
+        }
+        assert!(verify(&KEY, &c.token, ARTICLE, Some(&answer), now).is_ok());
+    }
+
+    #[test]
+    fn a_staff_token_is_no_pass_for_a_reader() {
+        let now = Utc::now();
+        let staff = Scope::Comment {
+            article_id: 1,
+            user_id: Some(7),
+        };
+        let c = issue(&KEY, staff, all(), 300, now, false);
+        assert!(verify(&KEY, &c.token, staff, None, now).is_ok());
+        // The same token from an anonymous client, with an empty answer or none.
+        for reply in [Some(""), Some("  "), None] {
+            assert!(
+                verify(&KEY, &c.token, ARTICLE, reply, now).is_err(),
+                "{reply:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_reply_never_passes_as_no_question() {
+        let now = Utc::now();
+        let c = issue(&KEY, ARTICLE, all(), 300, now, false);
+        let refused = verify(&KEY, &c.token, ARTICLE, Some(""), now).expect_err("empty");
+        assert_eq!(refused.refusal, Refusal::Wrong);
     }
 }

@@ -292,6 +292,46 @@ fn email_of(typed: &str) -> Result<String> {
         .ok_or_else(|| NewsroomError::invalid("email", "comment-error-email"))
 }
 
+/// A CAPTCHA reply judged, before anything is recorded.
+enum Reply {
+    /// Right answer (or a valid question-less token) for this scope.
+    Accepted(captcha::Verified),
+    /// Refused with this message key; the token when it is genuine, to be spent.
+    Refused(&'static str, Option<captcha::Verified>),
+}
+
+fn judge(
+    key: &[u8; 32],
+    token: &str,
+    scope: captcha::Scope<'_>,
+    reply: Option<&str>,
+    now: DateTime<Utc>,
+) -> Reply {
+    match captcha::verify(key, token, scope, reply, now) {
+        Ok(v) => Reply::Accepted(v),
+        Err(captcha::Refused { refusal, spent }) => Reply::Refused(
+            match refusal {
+                captcha::Refusal::Wrong => "comment-error-captcha-wrong",
+                captcha::Refusal::Expired => "comment-error-captcha-expired",
+                captcha::Refusal::Tampered => "comment-error-captcha-invalid",
+            },
+            spent,
+        ),
+    }
+}
+
+fn captcha_refusal(key: &'static str) -> NewsroomError {
+    NewsroomError::invalid("captcha_answer", key)
+}
+
+/// Records a token as used in its own commit; false when it was used before.
+async fn spend(db: &Db, token: &captcha::Verified) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let fresh = repo::use_token(&mut tx, &token.id, token.expires).await?;
+    tx.commit().await?;
+    Ok(fresh)
+}
+
 /// Appends an audit entry about comments.
 async fn audit(
     tx: &mut Tx,
@@ -316,19 +356,75 @@ async fn audit(
 }
 
 impl Newsroom {
-    /// A fresh challenge for the comment form: a question when this reader must answer
-    /// one, else a token that only signs the time.
-    pub async fn comment_challenge(&self, actor: Option<&Actor>) -> Result<captcha::Challenge> {
+    /// A fresh challenge for the comment form of article `article_id`: a question when
+    /// this reader must answer one, else a token that only signs the time. The token is
+    /// good for this article and this reader only (a staff member's question-less token
+    /// is no pass for an anonymous client).
+    pub async fn comment_challenge(
+        &self,
+        actor: Option<&Actor>,
+        article_id: i64,
+    ) -> Result<captcha::Challenge> {
         let settings = CommentSettings::load(self.db()).await?;
         let key = captcha_key(self.db()).await?;
-        let ask = must_answer(&settings, staff_of(actor).is_some());
+        let staff = staff_of(actor);
+        let ask = must_answer(&settings, staff.is_some());
+        let scope = captcha::Scope::Comment {
+            article_id,
+            user_id: staff.map(|u| u.id),
+        };
         Ok(captcha::issue(
             &key,
+            scope,
             settings.ops,
             settings.captcha_ttl,
             Utc::now(),
             ask,
         ))
+    }
+
+    /// A question for the login form of `account` (the typed email, lower-cased), shown
+    /// once the account had a few failed logins: the comment CAPTCHA, bound to that login.
+    pub async fn login_challenge(&self, account: &str) -> Result<captcha::Challenge> {
+        let settings = CommentSettings::load(self.db()).await?;
+        let key = captcha_key(self.db()).await?;
+        let scope = captcha::Scope::Login { account };
+        Ok(captcha::issue(
+            &key,
+            scope,
+            settings.ops,
+            settings.captcha_ttl,
+            Utc::now(),
+            true,
+        ))
+    }
+
+    /// Checks a login's CAPTCHA reply and spends the token, whatever the outcome. Refusals
+    /// are `Invalid` on `captcha_answer` with the comment CAPTCHA's messages
+    /// (`login-captcha-required` when none was sent).
+    pub async fn check_login_captcha(&self, account: &str, token: &str, reply: &str) -> Result<()> {
+        if token.trim().is_empty() {
+            return Err(NewsroomError::invalid(
+                "captcha_answer",
+                "login-captcha-required",
+            ));
+        }
+        let key = captcha_key(self.db()).await?;
+        let scope = captcha::Scope::Login { account };
+        let (refusal, genuine) = match judge(&key, token, scope, Some(reply), Utc::now()) {
+            Reply::Accepted(v) => (None, Some(v)),
+            Reply::Refused(refusal, genuine) => (Some(refusal), genuine),
+        };
+        // Spent whatever the answer: a wrong one does not leave the token for a retry.
+        let fresh = match &genuine {
+            Some(v) => spend(self.db(), v).await?,
+            None => true,
+        };
+        match (fresh, refusal) {
+            (false, _) => Err(captcha_refusal("comment-error-captcha-used")),
+            (true, Some(refusal)) => Err(captcha_refusal(refusal)),
+            (true, None) => Ok(()),
+        }
     }
 
     /// Decides on a comment and stores it. `actor` is the signed-in account whose comment
@@ -383,7 +479,9 @@ impl Newsroom {
         validate(&settings, &name, &typed_email, &url, &body)?;
         let email = email_of(&typed_email)?;
 
-        // The CAPTCHA / signed-time step.
+        // The CAPTCHA / signed-time step. One token is one attempt: a wrong answer spends
+        // it, and so does a comment refused below (flood, duplicate); only a storage fault
+        // (the transaction rolled back) leaves it for the reader to submit again.
         let ask = must_answer(&settings, staff.is_some());
         let token = s.captcha_token.trim();
         let verified = if token.is_empty() {
@@ -393,21 +491,31 @@ impl Newsroom {
             None
         } else {
             let reply = ask.then(|| s.captcha_answer.as_deref().unwrap_or(""));
-            let verified = captcha::verify(&key, token, reply, now).map_err(|refusal| {
-                let key = match refusal {
-                    captcha::Refusal::Wrong => "comment-error-captcha-wrong",
-                    captcha::Refusal::Expired => "comment-error-captcha-expired",
-                    captcha::Refusal::Tampered => "comment-error-captcha-invalid",
-                };
-                NewsroomError::invalid("captcha_answer", key)
-            })?;
-            if !repo::use_token(&mut tx, &verified.id, verified.expires).await? {
-                return Err(NewsroomError::invalid(
-                    "captcha_answer",
-                    "comment-error-captcha-used",
-                ));
+            let scope = captcha::Scope::Comment {
+                article_id: article.summary.id,
+                user_id: staff.map(|u| u.id),
+            };
+            match judge(&key, token, scope, reply, now) {
+                Reply::Accepted(verified) => {
+                    if !repo::use_token(&mut tx, &verified.id, verified.expires).await? {
+                        return Err(captcha_refusal("comment-error-captcha-used"));
+                    }
+                    Some(verified)
+                }
+                Reply::Refused(refusal, genuine) => {
+                    // Spending needs SQLite's write lock, which this transaction holds.
+                    tx.rollback().await?;
+                    let fresh = match genuine {
+                        Some(v) => spend(db, &v).await?,
+                        None => true,
+                    };
+                    return Err(captcha_refusal(if fresh {
+                        refusal
+                    } else {
+                        "comment-error-captcha-used"
+                    }));
+                }
             }
-            Some(verified)
         };
 
         let mut comment = NewComment {
@@ -428,9 +536,10 @@ impl Newsroom {
             .refusal(&mut tx, &settings, &comment, verified.as_ref(), now)
             .await?;
         if let Some(err) = refused {
-            // A token accepted above stays spent: one token is one attempt.
-            if verified.is_some() {
-                tx.commit().await?;
+            // The refusal's claims roll back; the token stays spent.
+            tx.rollback().await?;
+            if let Some(v) = &verified {
+                spend(db, v).await?;
             }
             return Err(err);
         }
@@ -471,6 +580,23 @@ impl Newsroom {
         }
         let ip = c.ip.as_deref().unwrap_or("");
         if !c.is_staff {
+            // The flood rule as claims moved atomically inside this transaction: of several
+            // parallel comments from one address or email, one moves each claim and the
+            // others see it taken. A refusal later rolls the claims back with the rest.
+            if settings.flood_seconds > 0 {
+                let since = now - chrono::Duration::seconds(settings.flood_seconds);
+                for key in [format!("ip:{ip}"), format!("email:{}", c.email)] {
+                    if let Some(last) =
+                        sahifa_store::throttle::claim_flood(tx, &key, now, since).await?
+                    {
+                        let wait = (settings.flood_seconds - (now - last).num_seconds()).max(1);
+                        return Ok(Some(NewsroomError::RateLimited {
+                            key: "comment-error-flood",
+                            retry_after: u64::try_from(wait).ok(),
+                        }));
+                    }
+                }
+            }
             if settings.flood_seconds > 0
                 && let Some(last) = repo::last_from(tx, ip, &c.email).await?
             {
@@ -727,6 +853,8 @@ impl Newsroom {
         let days = CommentSettings::load(self.db()).await?.ip_days;
         let mut tx = self.db().begin().await?;
         repo::forget_tokens_before(&mut tx, now).await?;
+        // Login counters and flood claims older than a day limit nothing any more.
+        sahifa_store::throttle::purge_before(&mut tx, now - chrono::Duration::days(1)).await?;
         let erased = repo::erase_ips_before(&mut tx, now - chrono::Duration::days(days)).await?;
         tx.commit().await?;
         Ok(erased)

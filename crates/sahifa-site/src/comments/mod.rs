@@ -404,13 +404,48 @@ async fn session_actor(state: &AppState, headers: &HeaderMap) -> Result<Option<A
         .map(|c| Actor::User(c.user)))
 }
 
-/// `GET /api/v1/comments/challenge`: a fresh challenge for site.js to put in the cached
-/// form. `question` is null when this reader is not asked one (the token then only signs
-/// the time). Never cached.
-pub async fn challenge(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The article slug a challenge is fetched for: `?article=SLUG`, else the article page the
+/// request comes from (site.js fetches from the page, and same-origin requests carry their
+/// full `Referer`).
+fn challenge_slug(query: &HashMap<String, String>, headers: &HeaderMap) -> Option<String> {
+    if let Some(slug) = query.get("article").filter(|s| !s.is_empty()) {
+        return Some(slug.clone());
+    }
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let path = referer
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or(referer);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let rest = path.strip_prefix("/article/")?;
+    let raw = rest.split('/').next().filter(|s| !s.is_empty())?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// `GET /api/v1/comments/challenge?article=SLUG`: a fresh challenge for site.js to put in
+/// the cached form, good for that article's form only (without `article`, the article page
+/// in `Referer`). `question` is null when this reader is not asked one (the token then only
+/// signs the time). Never cached.
+pub async fn challenge(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let result = async {
+        let slug = challenge_slug(&query, &headers).ok_or(AppError::BadRequest)?;
+        let article = state
+            .db()
+            .published_article(&slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let actor = session_actor(&state, &headers).await?;
-        let c = state.newsroom().comment_challenge(actor.as_ref()).await?;
+        let c = state
+            .newsroom()
+            .comment_challenge(actor.as_ref(), article.summary.id)
+            .await?;
         let site = state.site().await?;
         Ok::<_, AppError>(ChallengeResponse {
             expires_in: c.expires_in,
@@ -551,7 +586,10 @@ async fn submit_inner(
         Err(other) => return Err(other.into()),
     };
     // The form again, with a fresh challenge, the reader's text kept.
-    let c = state.newsroom().comment_challenge(actor.as_ref()).await?;
+    let c = state
+        .newsroom()
+        .comment_challenge(actor.as_ref(), article.summary.id)
+        .await?;
     form.question = c.question;
     form.token = Some(c.token);
     form.step = true;

@@ -102,9 +102,14 @@ fn solve(question: &str) -> u32 {
     }
 }
 
+/// A challenge for the demo article's form (tokens are bound to their article).
 async fn challenge(app: &common::TestApp) -> (String, Option<String>) {
+    let (_, slug, _) = demo_article(app).await;
     let v: serde_json::Value = app
-        .get("/api/v1/comments/challenge")
+        .get(&format!(
+            "/api/v1/comments/challenge?article={}",
+            percent_encoding::utf8_percent_encode(&slug, percent_encoding::NON_ALPHANUMERIC)
+        ))
         .await
         .json()
         .await
@@ -488,7 +493,7 @@ app_test!(
     captcha_flow,
     demo = true,
     |app: common::TestApp| async move {
-        let (path, _, _) = demo_article(&app).await;
+        let (path, _, article_id) = demo_article(&app).await;
         baseline(&app).await;
         app.db
             .set_setting("comments.captcha", "all")
@@ -600,6 +605,10 @@ app_test!(
         let old = chrono::Utc::now() - chrono::Duration::seconds(3600);
         let c = sahifa_web::comments::captcha::issue(
             &key,
+            sahifa_web::comments::captcha::Scope::Comment {
+                article_id,
+                user_id: None,
+            },
             sahifa_web::comments::captcha::Ops::parse("+"),
             300,
             old,

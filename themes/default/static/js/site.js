@@ -192,7 +192,12 @@
     if (box.querySelector('[name="captcha_token"]') && !form._sahifaChallenge) {
       return;
     }
-    fetch('/api/v1/comments/challenge', { credentials: 'same-origin', cache: 'no-store' })
+    // A challenge is bound to its article: the slug is the form's action's own segment.
+    var slug = (form.getAttribute('action') || '').match(/\/article\/([^\/?#]+)\/comments/);
+    if (!slug) {
+      return;
+    }
+    fetch('/api/v1/comments/challenge?article=' + slug[1], { credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data || !data.token) {

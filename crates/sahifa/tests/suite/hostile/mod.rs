@@ -2,6 +2,7 @@
 //! would (hostile input, exhaustion, storage faults), on both backends where storage is
 //! involved. One module per area.
 
+mod auth;
 mod render;
 mod server;
 mod storage;
