@@ -599,13 +599,17 @@ admin-audit-action-retried = إعادة المحاولة
 admin-audit-kind-author = كاتب
 admin-audit-kind-telegram-delivery = نشر في تلغرام
 
+## Ownership of media and bylines (issue 15)
+admin-media-not-yours = رفعها زميل: يعدّلها أو يحذفها هو أو محرر.
+admin-error-byline-not-yours = لا يمكنك نسبة المقال إلا إلى اسمك؛ يغيّر المحرر التوقيع.
+
+## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
+admin-login-busy = الخادم مشغول بمحاولات دخول كثيرة الآن. حاول مرة أخرى بعد لحظات.
+login-captcha-required = فشلت محاولات دخول عدة على هذا الحساب. أجب عن سؤال التحقق مع كلمة المرور.
+
 ## Bounded Markdown rendering (issue 15)
 admin-error-body-too-long = نص الخبر أطول من ١ ميغابايت؛ قسّمه إلى أكثر من خبر.
 admin-error-body-render-timeout = تعذّر عرض نص الخبر في الوقت المحدد لأن الخادم مشغول. لم يُحفظ شيء؛ أعد المحاولة بعد لحظات.
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = الموقع مزدحم الآن؛ أعد المحاولة بعد لحظة.
-
-## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
-admin-login-busy = الخادم مشغول بمحاولات دخول كثيرة الآن. حاول مرة أخرى بعد لحظات.
-login-captcha-required = فشلت محاولات دخول عدة على هذا الحساب. أجب عن سؤال التحقق مع كلمة المرور.

@@ -582,13 +582,17 @@ admin-audit-action-retried = Retried
 admin-audit-kind-author = Byline
 admin-audit-kind-telegram-delivery = Telegram delivery
 
+## Ownership of media and bylines (issue 15)
+admin-media-not-yours = Uploaded by a colleague: they or an editor may change or delete it.
+admin-error-byline-not-yours = You can only sign an article with your own name; an editor changes bylines.
+
+## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
+admin-login-busy = The server is busy with many logins right now. Please try again in a moment.
+login-captcha-required = This account had several failed logins. Answer the check question along with your password.
+
 ## Bounded Markdown rendering (issue 15)
 admin-error-body-too-long = The body is longer than 1 MiB; split it into several articles.
 admin-error-body-render-timeout = The body could not be rendered in time because the server is busy. Nothing was saved; please try again in a moment.
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = The site is busy right now; please try again in a moment.
-
-## Login hardening (issue 15: hashing pool, throttles, login CAPTCHA)
-admin-login-busy = The server is busy with many logins right now. Please try again in a moment.
-login-captcha-required = This account had several failed logins. Answer the check question along with your password.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use sahifa_newsroom::Actor;
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind, Saved};
+use sahifa_newsroom::permissions::can_set_byline;
 use sahifa_store::{
     AdminArticleFilter, AdminArticleRow, Article, ArticleStatus, Author, Category, ListedStatus,
 };
@@ -362,7 +363,13 @@ async fn editor(
         statuses,
         can_submit_review: !can(user, Capability::PublishOwn),
         categories: state.db().categories().await?,
-        authors: state.db().authors().await?,
+        authors: state
+            .db()
+            .authors()
+            .await?
+            .into_iter()
+            .filter(|a| can_set_byline(user, Some(a.id), page.values.author_id))
+            .collect(),
         media: media
             .iter()
             .map(|m| MediaChoice {

@@ -27,6 +27,7 @@ use sahifa_http::error::AppError;
 use sahifa_http::i18n::Arg;
 use sahifa_http::media::{StoredVariant, original_url, srcset, thumb_url, uploads_dir, variants};
 use sahifa_http::state::AppState;
+use sahifa_newsroom::permissions::can_manage_media;
 use sahifa_site::pages::see_other;
 
 /// The request body limit of the upload route: the largest accepted file plus room for
@@ -170,11 +171,14 @@ struct MediaItem<'a> {
     name: &'a str,
     /// How many articles use it as their image.
     used_by: i64,
+    /// Whether this user may change or delete it (authors manage their own uploads).
+    editable: bool,
 }
 
 fn item_view<'a>(
     m: &'a MediaRow,
     used_by: i64,
+    editable: bool,
     editing: Option<&'a (i64, String, String, &'static str)>,
 ) -> MediaItem<'a> {
     let typed = editing.filter(|e| e.0 == m.id);
@@ -192,6 +196,7 @@ fn item_view<'a>(
         variants: variants(m).len(),
         name: &m.original_name,
         used_by,
+        editable,
     }
 }
 
@@ -209,7 +214,8 @@ async fn library(
     let mut items = Vec::with_capacity(rows.len());
     for m in &rows {
         let used_by = db.media_usage(m.id).await?.len() as i64;
-        items.push(item_view(m, used_by, page.editing.as_ref()));
+        let editable = can_manage_media(&current.user, m.uploaded_by);
+        items.push(item_view(m, used_by, editable, page.editing.as_ref()));
     }
     let in_use = page.in_use.as_ref().map(|(id, articles)| MediaInUse {
         id: *id,

@@ -8,11 +8,15 @@
 use chrono::{DateTime, SubsecRound, Utc};
 
 use sahifa_store::articles::{self as repo, ArticleState, ArticleWrite};
-use sahifa_store::newsroom::{AuditRecord, insert_audit, insert_revision};
+use sahifa_store::newsroom::{
+    AuditRecord, insert_audit, insert_revision, latest_revision_id, revision_snapshot,
+};
 use sahifa_store::redirects::{self, SlugKind};
 use sahifa_store::{ArticleInput, ArticleStatus, Image, MediaRow, Tx, telegram};
 
-use crate::permissions::{Capability, can_delete_article, can_edit_article, can_set_status};
+use crate::permissions::{
+    Capability, can_delete_article, can_edit_article, can_set_byline, can_set_status,
+};
 use crate::{Actor, FieldError, Newsroom, NewsroomError, Result};
 
 /// Longest headline accepted, in characters.
@@ -194,7 +198,7 @@ impl Newsroom {
         };
         check_status_change(actor, current.as_ref(), wanted)?;
         if let (Some(state), Some(base)) = (&current, draft.base_revision) {
-            let latest = self.db().revisions(state.id).await?.first().map(|r| r.id);
+            let latest = latest_revision_id(&mut tx, state.id).await?;
             if latest.is_some_and(|latest| latest != base) {
                 return Err(NewsroomError::Conflict {
                     field: None,
@@ -267,17 +271,18 @@ impl Newsroom {
     ) -> Result<Saved> {
         let mut tx = self.db().begin().await?;
         let state = self.editable(&mut tx, actor, article_id).await?;
-        let revision = self
-            .db()
-            .revisions(article_id)
+        let mut input = revision_snapshot(&mut tx, article_id, revision_id)
             .await?
-            .into_iter()
-            .find(|r| r.id == revision_id)
             .ok_or(NewsroomError::NotFound)?;
-        let mut input = revision.snapshot;
         if check_status_change(actor, Some(&state), input.status).is_err() {
             input.status = state.status();
             input.published_at = state.published_at;
+        }
+        // Likewise a byline the actor could not give: the article keeps its own.
+        if let Some(user) = actor.user()
+            && !can_set_byline(user, input.author_id, state.author_id)
+        {
+            input.author_id = state.author_id;
         }
         let media_id = self.db().article_media_id(article_id).await?;
         let media = match media_id {
@@ -424,6 +429,10 @@ impl Newsroom {
             && !db.authors().await?.iter().any(|a| a.id == id)
         {
             refuse("author_id", "admin-error-unknown-author");
+        } else if let Some(user) = actor.user()
+            && !can_set_byline(user, draft.author_id, current.and_then(|s| s.author_id))
+        {
+            refuse("author_id", "admin-error-byline-not-yours");
         }
         let (image, media) = match &draft.image {
             FeaturedImage::None => (None, None),

@@ -7,6 +7,7 @@
 use sahifa_store::{MediaRow, NewMedia, Tx};
 use sahifa_text::clean::xml_safe;
 
+use crate::permissions::can_manage_media;
 use crate::taxonomy::audit;
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
 
@@ -78,7 +79,7 @@ impl Newsroom {
         allowed(actor)?;
         let (alt, caption) = (&*xml_safe(alt), &*xml_safe(caption));
         let mut tx = self.db().begin().await?;
-        let media = existing(&mut tx, id).await?;
+        let media = manageable(&mut tx, actor, id).await?;
         check_text(alt, caption)?;
         sahifa_store::media::update_text(&mut tx, id, alt.trim(), caption.trim()).await?;
         let detail = display_name(&media.original_name, &media.stem);
@@ -96,7 +97,7 @@ impl Newsroom {
     ) -> Result<Result<MediaRow, MediaInUse>> {
         allowed(actor)?;
         let mut tx = self.db().begin().await?;
-        let media = existing(&mut tx, id).await?;
+        let media = manageable(&mut tx, actor, id).await?;
         let articles = sahifa_store::media::usage(&mut tx, id).await?;
         if !articles.is_empty() {
             tx.rollback().await?;
@@ -118,10 +119,15 @@ fn allowed(actor: &Actor) -> Result<()> {
     }
 }
 
-async fn existing(tx: &mut Tx, id: i64) -> Result<MediaRow> {
-    sahifa_store::media::for_update(tx, id)
+/// Media item `id`, locked, when `actor` may change it.
+async fn manageable(tx: &mut Tx, actor: &Actor, id: i64) -> Result<MediaRow> {
+    let media = sahifa_store::media::for_update(tx, id)
         .await?
-        .ok_or(NewsroomError::NotFound)
+        .ok_or(NewsroomError::NotFound)?;
+    match actor.user() {
+        Some(user) if !can_manage_media(user, media.uploaded_by) => Err(NewsroomError::Forbidden),
+        _ => Ok(media),
+    }
 }
 
 fn check_text(alt: &str, caption: &str) -> Result<()> {

@@ -95,6 +95,23 @@ pub fn can_delete_article(user: &User, owner: Option<i64>, status: ArticleStatus
     }
 }
 
+/// Whether `user` may put the byline `wanted` on an article whose byline is now `current`
+/// (`None` for a new article). Those who may edit others' articles assign any byline; a
+/// writer signs with their own name, or keeps the byline an editor gave the article.
+pub fn can_set_byline(user: &User, wanted: Option<i64>, current: Option<i64>) -> bool {
+    can(user, Capability::EditOthersArticles)
+        || wanted.is_none()
+        || wanted == user.author_id
+        || wanted == current
+}
+
+/// Whether `user` may change or delete a media item uploaded by `uploader`. Authors
+/// manage their own uploads; items with no uploader (imported, demo) are the desk's.
+pub fn can_manage_media(user: &User, uploader: Option<i64>) -> bool {
+    can(user, Capability::EditOthersArticles)
+        || (can(user, Capability::UploadMedia) && uploader == Some(user.id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +211,25 @@ mod tests {
         let mut inactive = user(Role::Administrator, 6);
         inactive.active = false;
         assert!(!can(&inactive, UseAdmin));
+    }
+
+    #[test]
+    fn bylines_and_media_belong_to_their_writer() {
+        let mut author = user(Role::Author, 3);
+        author.author_id = Some(30);
+        assert!(can_set_byline(&author, Some(30), None));
+        assert!(can_set_byline(&author, None, None));
+        assert!(!can_set_byline(&author, Some(40), None));
+        assert!(can_set_byline(&author, Some(40), Some(40)), "kept as given");
+        assert!(!can_set_byline(&author, Some(50), Some(40)));
+        let editor = user(Role::Editor, 5);
+        assert!(can_set_byline(&editor, Some(40), Some(30)));
+
+        assert!(can_manage_media(&author, Some(3)));
+        assert!(!can_manage_media(&author, Some(5)));
+        assert!(!can_manage_media(&author, None), "the desk's images");
+        assert!(can_manage_media(&editor, Some(3)));
+        assert!(can_manage_media(&editor, None));
+        assert!(!can_manage_media(&user(Role::Contributor, 7), Some(7)));
     }
 }

@@ -314,6 +314,8 @@ pub struct ArticleState {
     pub published_at: Option<DateTime<Utc>>,
     /// Owning account.
     pub owner_id: Option<i64>,
+    /// The byline.
+    pub author_id: Option<i64>,
     /// Awaiting review.
     pub review_requested: bool,
 }
@@ -328,7 +330,7 @@ impl ArticleState {
 /// The state of article `id` inside `tx`, locked against concurrent changes until the
 /// transaction ends (PostgreSQL: `FOR UPDATE`; SQLite: the transaction holds the write lock).
 pub async fn state_for_update(tx: &mut Tx, id: i64) -> Result<Option<ArticleState>> {
-    const COLUMNS: &str = "SELECT id, slug, title, status, published_at, owner_id, review_requested FROM articles WHERE id = $1";
+    const COLUMNS: &str = "SELECT id, slug, title, status, published_at, owner_id, author_id, review_requested FROM articles WHERE id = $1";
     let sql = match tx.backend() {
         crate::Backend::Postgres => format!("{COLUMNS} FOR UPDATE"),
         crate::Backend::Sqlite => COLUMNS.to_string(),

@@ -331,6 +331,34 @@ pub async fn insert_revision(
     Ok(id)
 }
 
+/// The newest revision of article `id`, read inside `tx` (a save compares it with the
+/// revision its writer started from).
+pub async fn latest_revision_id(tx: &mut crate::Tx, article_id: i64) -> Result<Option<i64>> {
+    let (id,): (Option<i64>,) = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT MAX(id) FROM article_revisions WHERE article_id = $1"
+    )
+    .bind(article_id)
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(id)
+}
+
+/// The snapshot of revision `revision_id` of article `article_id`, read inside `tx`.
+pub async fn revision_snapshot(
+    tx: &mut crate::Tx,
+    article_id: i64,
+    revision_id: i64,
+) -> Result<Option<ArticleInput>> {
+    let row: Option<(String,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT snapshot FROM article_revisions WHERE id = $1 AND article_id = $2"
+    )
+    .bind(revision_id)
+    .bind(article_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.and_then(|(json,)| serde_json::from_str(&json).ok()))
+}
+
 /// One entry for the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord<'a> {

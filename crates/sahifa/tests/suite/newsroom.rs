@@ -91,8 +91,41 @@ app_test!(
             ("/admin/settings".into(), [true, false, false, false]),
             ("/admin/audit".into(), [true, false, false, false]),
         ];
+        // An image the administrator uploaded: only the desk (and its uploader) may change it.
+        let admin = app
+            .db
+            .users()
+            .await
+            .expect("users")
+            .into_iter()
+            .find(|u| u.email == "admin@example.com")
+            .expect("admin");
+        let desk_image = sahifa_newsroom::Newsroom::new(app.db.clone())
+            .record_upload(
+                &sahifa_newsroom::Actor::User(admin),
+                &sahifa_store::NewMedia {
+                    stem: "matrix-photo".into(),
+                    kind: "png".into(),
+                    width: 640,
+                    height: 360,
+                    bytes: 1000,
+                    variants: "[]".into(),
+                    alt: "صورة".into(),
+                    caption: String::new(),
+                    original_name: "matrix-photo.png".into(),
+                    uploaded_by: None,
+                },
+            )
+            .await
+            .expect("upload");
+        let desk_image_path = format!("/admin/media/{desk_image}");
         // State-changing admin POSTs outside the article editor: (path, fields, allowed per role).
         let post_routes: Vec<PostRoute> = vec![
+            (
+                &desk_image_path,
+                vec![("alt", "نص بديل"), ("caption", "")],
+                [true, true, false, false],
+            ),
             (
                 "/admin/categories",
                 vec![("name", "قسم من المصفوفة")],

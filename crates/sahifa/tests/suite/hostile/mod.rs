@@ -3,6 +3,8 @@
 //! involved. One module per area.
 
 mod auth;
+mod crash;
+mod ownership;
 mod render;
 mod server;
 mod storage;
