@@ -444,6 +444,7 @@ served_test!(
     a_login_storm_is_refused_not_queued,
     |_t: &sahifa_testkit::TestDb, served: &Served| {
         let base = served.base.clone();
+        let pid = served.child.id();
         async move {
             let csrf = login_form(&reqwest::Client::new(), &base).await;
             let clients: Vec<reqwest::Client> = (0..40).map(|i| client_from(1, 1 + i)).collect();
@@ -494,9 +495,24 @@ served_test!(
                 .await
                 .expect("healthz");
             assert_eq!(after.status().as_u16(), 200, "the server stays up");
+            // Each argon2id check holds 19 MiB: unbounded, the storm took the server to
+            // gigabytes; the pool keeps the peak near the idle size.
+            let peak = peak_rss_mib(pid).expect("the kernel reports the server's peak memory");
+            assert!(
+                peak < 512,
+                "peak resident memory {peak} MiB during the storm"
+            );
         }
     }
 );
+
+/// The peak resident set (`VmHWM`) of process `pid`, in MiB.
+fn peak_rss_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
 
 // ----- comment CAPTCHA tokens (finding 6) -----
 
