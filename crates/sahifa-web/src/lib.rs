@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .fallback(pages::errors::not_found)
         .layer(middleware::from_fn(headers::refuse_nul_in_url))
+        .layer(middleware::from_fn(pages::redirects::drop_trailing_slash))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::errors::render_errors,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
@@ -42,8 +42,12 @@ pub struct CategoryBlock {
 pub async fn show_home(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(location) = super::redirects::wordpress_search(raw.as_deref()) {
+        return super::moved_permanently(&location);
+    }
     let page = match page_number(&query) {
         Ok(p) => p,
         Err(e) => return axum::response::IntoResponse::into_response(e),

@@ -6,6 +6,7 @@ pub mod archive;
 pub mod article;
 pub mod errors;
 pub mod home;
+pub mod redirects;
 pub mod search;
 
 use std::collections::HashMap;
