@@ -33,6 +33,11 @@ pub struct WebConfig {
     pub session_absolute: chrono::Duration,
     /// How often the scheduled-publishing sweep runs.
     pub scheduler_every: std::time::Duration,
+    /// The SMTP server forgot-password mail goes through (`smtp://host:port`,
+    /// `smtps://user:pass@host`); without one, the forgot-password page sends nothing.
+    pub smtp_url: Option<String>,
+    /// The mail's sender; default `noreply@` the base URL's host.
+    pub smtp_from: Option<String>,
 }
 
 impl WebConfig {
@@ -46,6 +51,8 @@ impl WebConfig {
             session_idle: chrono::Duration::hours(12),
             session_absolute: chrono::Duration::days(7),
             scheduler_every: std::time::Duration::from_secs(1),
+            smtp_url: None,
+            smtp_from: None,
         }
     }
 }

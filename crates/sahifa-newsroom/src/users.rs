@@ -7,6 +7,7 @@
 //! demoted, disabled or deleted, and nobody disables or deletes their own account.
 
 pub mod password;
+pub mod reset;
 
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
 use sahifa_store::users::{self as repo, UserWrite};

@@ -28,6 +28,14 @@ pub struct ServeArgs {
     /// `https://news.example`; default: `http://ADDR`.
     #[arg(long, env = "SAHIFA_BASE_URL")]
     pub base_url: Option<String>,
+    /// SMTP server for forgot-password mail, e.g. `smtp://127.0.0.1:2525` or
+    /// `smtps://user:pass@mail.example`; without it the forgot-password page points to an
+    /// administrator.
+    #[arg(long, env = "SAHIFA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of that mail; default: `noreply@` the base URL's host.
+    #[arg(long, env = "SAHIFA_SMTP_FROM")]
+    pub smtp_from: Option<String>,
     /// Server timeouts, limits and the page cache's memory.
     #[command(flatten)]
     pub limits: ServerLimits,
@@ -137,6 +145,8 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{addr}"));
     let mut config = sahifa_web::WebConfig::new(global.data_dir.clone(), base_url);
     config.theme_dir = args.theme_dir.clone();
+    config.smtp_url = args.smtp_url.clone().filter(|u| !u.trim().is_empty());
+    config.smtp_from = args.smtp_from.clone().filter(|f| !f.trim().is_empty());
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
     state.cache().set_budget(
         args.limits
