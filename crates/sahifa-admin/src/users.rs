@@ -99,6 +99,8 @@ struct UserFormPage<'a> {
     authors: Vec<Author>,
     min_password: usize,
     notice: Option<&'static str>,
+    /// The edited account's byline profile form; `None` without a byline.
+    profile: Option<crate::author_profile::ProfileForm>,
 }
 
 /// The stored account an edit form is about.
@@ -158,6 +160,13 @@ async fn form_page(
         authors: state.db().authors().await?,
         min_password: sahifa_http::auth::password::MIN_PASSWORD_CHARS,
         notice: page.notice,
+        profile: match page.user {
+            Some(u) => {
+                let action = format!("/admin/users/{}/profile", u.id);
+                crate::author_profile::stored_form(state, u.author_id, action).await?
+            }
+            None => None,
+        },
     };
     let title = if page.user.is_some() {
         "admin-edit-user-title"

@@ -14,6 +14,7 @@
 
 mod actor;
 pub mod articles;
+pub mod authors;
 pub mod comments;
 mod error;
 pub mod media;

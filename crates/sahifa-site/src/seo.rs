@@ -396,6 +396,73 @@ pub fn page(
     }
 }
 
+/// What an author page's `Person` JSON-LD is made of (site-relative URLs).
+#[derive(Debug, Clone, Default)]
+pub struct AuthorProfile<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// The author page's URL.
+    pub url: &'a str,
+    /// Biography; empty for none.
+    pub bio: &'a str,
+    /// The photo's URL.
+    pub image: Option<&'a str>,
+    /// The byline's profiles elsewhere (absolute URLs).
+    pub same_as: Vec<&'a str>,
+}
+
+/// schema.org `Person` with its profile, the subject of an author page.
+#[derive(Debug, Serialize)]
+struct ProfilePerson {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    name: String,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+    url: String,
+}
+
+/// The SEO block of an author page: [`page`]'s, plus the author's `Person` and photo.
+pub fn author_page(
+    state: &AppState,
+    site: &SiteView,
+    canonical: &str,
+    title: &str,
+    description: Option<&str>,
+    author: &AuthorProfile<'_>,
+) -> SeoHead {
+    let mut head = page(
+        state,
+        site,
+        canonical,
+        title,
+        description,
+        site.hreflang.as_deref(),
+    );
+    let image = author.image.map(|i| absolute(state, i));
+    if let Some(image) = &image {
+        for tag in head.og.iter_mut().filter(|t| t.property == "og:image") {
+            tag.content = image.clone();
+        }
+    }
+    head.json_ld.push(json_ld(&ProfilePerson {
+        context: "https://schema.org",
+        kind: "Person",
+        description: (!author.bio.is_empty()).then(|| author.bio.to_string()),
+        image,
+        name: author.name.to_string(),
+        same_as: author.same_as.iter().map(|s| s.to_string()).collect(),
+        url: absolute(state, author.url),
+    }));
+    head
+}
+
 fn breadcrumbs(state: &AppState, site: &SiteView, trail: &[(String, String)]) -> BreadcrumbList {
     let home = ListItem {
         kind: "ListItem",

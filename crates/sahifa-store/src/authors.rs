@@ -5,31 +5,64 @@ use chrono::Utc;
 use crate::error::Unique;
 use crate::{Author, Db, Result, StoreError, Tx};
 
+/// The columns an [`Author`] is read from.
+const AUTHOR_COLUMNS: &str =
+    "id, slug, name, bio, photo_media_id, link_x, link_telegram, link_facebook, link_website";
+
+/// A byline's profile as a use case stores it (already checked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileWrite {
+    /// Display name.
+    pub name: String,
+    /// Biography, plain text.
+    pub bio: String,
+    /// Media-library photo.
+    pub photo_media_id: Option<i64>,
+    /// Link to X.
+    pub link_x: String,
+    /// Link to Telegram.
+    pub link_telegram: String,
+    /// Link to Facebook.
+    pub link_facebook: String,
+    /// Website.
+    pub link_website: String,
+}
+
 impl Db {
     /// Every author, by name.
     pub async fn authors(&self) -> Result<Vec<Author>> {
-        Ok(with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, slug, name, bio FROM authors ORDER BY name"
-        )
+        Ok(with_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors ORDER BY name"
+        ))
         .fetch_all(pool)
         .await)?)
     }
 
     /// The author with this slug.
     pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>> {
-        Ok(with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, slug, name, bio FROM authors WHERE slug = $1"
-        )
+        Ok(with_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors WHERE slug = $1"
+        ))
         .bind(slug)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// The author with this id.
+    pub async fn author_by_id(&self, id: i64) -> Result<Option<Author>> {
+        Ok(with_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors WHERE id = $1"
+        ))
+        .bind(id)
         .fetch_optional(pool)
         .await)?)
     }
 
     /// The author with this name, if one exists (used by importers).
     pub async fn author_by_name(&self, name: &str) -> Result<Option<Author>> {
-        Ok(with_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, slug, name, bio FROM authors WHERE name = $1"
-        )
+        Ok(with_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors WHERE name = $1"
+        ))
         .bind(name.trim())
         .fetch_optional(pool)
         .await)?)
@@ -112,4 +145,64 @@ pub async fn set_slug(tx: &mut Tx, id: i64, slug: &str) -> Result<()> {
     .map(|r| r.rows_affected()))
     .map_err(|e| StoreError::on_unique(e, Unique::AuthorSlug))?;
     Ok(())
+}
+
+/// Byline `id`, locked for this transaction.
+pub async fn for_update(tx: &mut Tx, id: i64) -> Result<Option<Author>> {
+    let lock = match tx.backend() {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!("SELECT {AUTHOR_COLUMNS} FROM authors WHERE id = $1{lock}");
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?)
+}
+
+/// Stores byline `id`'s profile.
+pub async fn update_profile(tx: &mut Tx, id: i64, p: &ProfileWrite) -> Result<()> {
+    with_tx!(tx, |conn| sqlx::query(
+        "UPDATE authors SET name = $1, bio = $2, photo_media_id = $3, link_x = $4, \
+         link_telegram = $5, link_facebook = $6, link_website = $7 WHERE id = $8"
+    )
+    .bind(&p.name)
+    .bind(&p.bio)
+    .bind(p.photo_media_id)
+    .bind(&p.link_x)
+    .bind(&p.link_telegram)
+    .bind(&p.link_facebook)
+    .bind(&p.link_website)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Gives every article without an owner to account `owner`; returns how many.
+pub async fn adopt_unowned_articles(tx: &mut Tx, owner: i64) -> Result<u64> {
+    Ok(with_tx!(tx, |conn| sqlx::query(
+        "UPDATE articles SET owner_id = $1 WHERE owner_id IS NULL"
+    )
+    .bind(owner)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
+/// Gives article `article`, when it has no owner, to the account its byline belongs to,
+/// or else to `fallback`; returns whether it now has one.
+pub async fn own_by_byline(tx: &mut Tx, article: i64, fallback: Option<i64>) -> Result<bool> {
+    let changed = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE articles SET owner_id = COALESCE((SELECT u.id FROM users u \
+         WHERE u.author_id = articles.author_id ORDER BY u.id LIMIT 1), $2) \
+         WHERE id = $1 AND owner_id IS NULL"
+    )
+    .bind(article)
+    .bind(fallback)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(changed > 0)
 }

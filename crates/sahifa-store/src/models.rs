@@ -112,6 +112,16 @@ pub struct Author {
     pub name: String,
     /// Short biography, plain text.
     pub bio: String,
+    /// The media-library item shown as the byline's photo.
+    pub photo_media_id: Option<i64>,
+    /// Profile on X, as an `https://` URL (empty for none).
+    pub link_x: String,
+    /// Telegram profile or channel, as an `https://t.me/...` URL (empty for none).
+    pub link_telegram: String,
+    /// Facebook profile, as an `https://` URL (empty for none).
+    pub link_facebook: String,
+    /// Personal website, as an `http(s)://` URL (empty for none).
+    pub link_website: String,
 }
 
 /// A section of the site; categories nest through `parent_id`.

@@ -274,7 +274,7 @@ pub async fn create_demo_admin(db: &Db) -> anyhow::Result<(String, String)> {
         .chars()
         .take(16)
         .collect();
-    crate::accounts::add_user(
+    let admin = crate::accounts::add_user(
         db,
         &email,
         "مدير الموقع",
@@ -282,6 +282,11 @@ pub async fn create_demo_admin(db: &Db) -> anyhow::Result<(String, String)> {
         &password,
     )
     .await?;
+    // The demo articles were loaded by Sahifa itself, before any account existed: the
+    // administrator owns them, so the admin's article list names an owner for each.
+    Newsroom::new(db.clone())
+        .adopt_unowned_articles(&Actor::System, admin)
+        .await?;
     Ok((email, password))
 }
 

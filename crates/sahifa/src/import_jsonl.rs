@@ -37,6 +37,10 @@ use crate::global::{Global, open_database};
 pub struct ImportArgs {
     /// The JSON Lines file (`-` reads standard input).
     pub file: PathBuf,
+    /// The account (email) that owns the imported articles whose byline belongs to no
+    /// account; without it such articles have no owner.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Option<String>,
 }
 
 /// One line as written by the exporter.
@@ -194,8 +198,9 @@ async fn author_id(db: &Db, name: &str) -> anyhow::Result<i64> {
         .await?)
 }
 
-/// Writes one checked line; returns the new article's id.
-async fn store(db: &Db, checked: Checked) -> anyhow::Result<i64> {
+/// Writes one checked line; returns the new article's id. Its owner is the account of
+/// its byline, or else `owner`.
+async fn store(db: &Db, checked: Checked, owner: Option<i64>) -> anyhow::Result<i64> {
     let mut input = checked.input;
     if let Some(name) = &checked.category {
         input.category_id = Some(category_id(db, name).await?);
@@ -203,8 +208,12 @@ async fn store(db: &Db, checked: Checked) -> anyhow::Result<i64> {
     if let Some(name) = &checked.author {
         input.author_id = Some(author_id(db, name).await?);
     }
-    let saved = Newsroom::new(db.clone())
+    let newsroom = Newsroom::new(db.clone());
+    let saved = newsroom
         .save_article(&Actor::System, None, &(&input).into())
+        .await?;
+    newsroom
+        .own_by_byline(&Actor::System, saved.id, owner)
         .await?;
     Ok(saved.id)
 }
@@ -222,6 +231,16 @@ pub struct ImportReport {
 pub async fn import(
     db: &Db,
     reader: impl BufRead,
+    on_line: impl FnMut(u64, Option<&str>),
+) -> anyhow::Result<ImportReport> {
+    import_owned(db, reader, None, on_line).await
+}
+
+/// [`import`], with account `owner` owning the articles whose byline has no account.
+pub async fn import_owned(
+    db: &Db,
+    reader: impl BufRead,
+    owner: Option<i64>,
     mut on_line: impl FnMut(u64, Option<&str>),
 ) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
@@ -233,7 +252,9 @@ pub async fn import(
             continue;
         }
         let outcome = match check(&line) {
-            Ok(checked) => store(db, checked).await.map_err(|e| format!("{e:#}")),
+            Ok(checked) => store(db, checked, owner)
+                .await
+                .map_err(|e| format!("{e:#}")),
             Err(reason) => Err(reason),
         };
         match outcome {
@@ -253,6 +274,17 @@ pub async fn import(
 /// `sahifa import-jsonl FILE`.
 pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<()> {
     let db = open_database(global).await?;
+    let owner = match &args.owner {
+        Some(email) => Some(
+            db.users()
+                .await?
+                .into_iter()
+                .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+                .with_context(|| format!("--owner: no account has the email {email}"))?
+                .id,
+        ),
+        None => None,
+    };
     let from_stdin = args.file.as_os_str() == "-";
     let total = if from_stdin {
         0
@@ -281,11 +313,11 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_position(number);
     };
     let report = if from_stdin {
-        import(&db, std::io::stdin().lock(), on_line).await?
+        import_owned(&db, std::io::stdin().lock(), owner, on_line).await?
     } else {
         let file = std::fs::File::open(&args.file)
             .with_context(|| format!("cannot open {}", args.file.display()))?;
-        import(&db, BufReader::new(file), on_line).await?
+        import_owned(&db, BufReader::new(file), owner, on_line).await?
     };
     bar.finish_and_clear();
     db.close().await;

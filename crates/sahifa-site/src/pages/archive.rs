@@ -19,6 +19,8 @@ use sahifa_http::urls;
 
 /// Teasers per archive page.
 const PER_PAGE: i64 = 12;
+/// The CSS pixel width an author's photo is shown at (`sizes` in archive.html).
+const PHOTO_WIDTH: i64 = 128;
 
 /// Which archive a request is for.
 #[derive(Clone, Copy)]
@@ -60,6 +62,36 @@ pub struct ArchivePage<'a> {
     archive: ArchiveHeading<'a>,
     articles: Vec<Card>,
     pagination: Option<Pagination>,
+    /// An author page's photo and links; `None` on other archives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<ProfileView>,
+    /// An author page's head, with its `Person`; the layout's otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seo: Option<crate::seo::SeoHead>,
+}
+
+/// An author page's photo and links (archive.html).
+#[derive(Debug, Serialize)]
+pub struct ProfileView {
+    photo: Option<PhotoView>,
+    links: Vec<ProfileLink>,
+}
+
+/// A byline's photo from the media library, with its responsive variants.
+#[derive(Debug, Serialize)]
+pub struct PhotoView {
+    src: String,
+    srcset: String,
+    srcset_webp: String,
+    width: i64,
+    height: i64,
+}
+
+/// A link to the byline elsewhere: `x`, `telegram`, `facebook` or `website`.
+#[derive(Debug, Serialize)]
+pub struct ProfileLink {
+    kind: &'static str,
+    url: String,
 }
 
 /// What the archive is of.
@@ -126,6 +158,8 @@ struct Subject {
     name: String,
     description: String,
     slug: String,
+    /// The byline, on an author page.
+    author: Option<sahifa_store::Author>,
 }
 
 async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subject>, AppError> {
@@ -139,6 +173,7 @@ async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subj
             name: c.name,
             description: c.description,
             slug: c.slug,
+            author: None,
         }),
         Kind::Tag => db.tag_by_slug(slug).await?.map(|t| Subject {
             filter: ArticleFilter {
@@ -148,15 +183,17 @@ async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subj
             name: t.name,
             description: String::new(),
             slug: t.slug,
+            author: None,
         }),
         Kind::Author => db.author_by_slug(slug).await?.map(|a| Subject {
             filter: ArticleFilter {
                 author_id: Some(a.id),
                 ..Default::default()
             },
-            name: a.name,
-            description: a.bio,
-            slug: a.slug,
+            name: a.name.clone(),
+            description: a.bio.clone(),
+            slug: a.slug.clone(),
+            author: Some(a),
         }),
     })
 }
@@ -193,6 +230,24 @@ async fn render(
     let heading = state.catalog().get(site.lang, heading_key, &args);
     let title = format!("{heading} - {}", site.settings.name);
     let description = (!subject.description.is_empty()).then_some(subject.description.as_str());
+    let canonical = urls::paged(&base, page);
+    let (profile, seo) = match &subject.author {
+        Some(author) => {
+            let profile = profile_view(&state, author).await?;
+            let same_as: Vec<&str> = profile.links.iter().map(|l| l.url.as_str()).collect();
+            let person = crate::seo::AuthorProfile {
+                name: &author.name,
+                url: &base,
+                bio: &author.bio,
+                image: profile.photo.as_ref().map(|p| p.src.as_str()),
+                same_as,
+            };
+            let seo =
+                crate::seo::author_page(&state, &site, &canonical, &title, description, &person);
+            (Some(profile), Some(seo))
+        }
+        None => (None, None),
+    };
     let ctx = ArchivePage {
         archive: ArchiveHeading {
             kind: kind.name(),
@@ -201,8 +256,9 @@ async fn render(
         },
         articles: view::cards(&site, &listing.items),
         pagination: view::paginate(&base, page, total_pages),
+        profile,
+        seo,
     };
-    let canonical = urls::paged(&base, page);
     let html = view::render(
         &state,
         &site,
@@ -213,4 +269,38 @@ async fn render(
         ctx,
     )?;
     Ok(Rendered::Html(html))
+}
+
+/// The photo (when its media item still exists) and links of `author`.
+async fn profile_view(
+    state: &AppState,
+    author: &sahifa_store::Author,
+) -> Result<ProfileView, AppError> {
+    let photo = match author.photo_media_id {
+        Some(id) => state.db().media_by_id(id).await?.map(|m| PhotoView {
+            src: sahifa_http::media::original_url(&m),
+            srcset: sahifa_http::media::srcset(&m, &m.kind),
+            srcset_webp: sahifa_http::media::srcset(&m, "webp"),
+            width: PHOTO_WIDTH,
+            // The photo's own proportions at the shown width, so nothing shifts on load.
+            height: (PHOTO_WIDTH * m.height)
+                .checked_div(m.width)
+                .unwrap_or(PHOTO_WIDTH),
+        }),
+        None => None,
+    };
+    let links = [
+        ("x", &author.link_x),
+        ("telegram", &author.link_telegram),
+        ("facebook", &author.link_facebook),
+        ("website", &author.link_website),
+    ]
+    .into_iter()
+    .filter(|(_, url)| !url.is_empty())
+    .map(|(kind, url)| ProfileLink {
+        kind,
+        url: url.clone(),
+    })
+    .collect();
+    Ok(ProfileView { photo, links })
 }
