@@ -188,7 +188,7 @@ admin-field-source = الوكالة أو المصدر
 admin-field-body = نص المقال
 admin-field-tags = الوسوم
 admin-field-image = الصورة البارزة
-admin-field-slug = الرابط المختصر (slug)
+admin-field-slug = الرابط المختصر
 admin-field-publish-at = موعد النشر
 admin-field-publish-time = ساعة النشر
 admin-field-when = التاريخ
@@ -367,24 +367,27 @@ admin-error-delete-self = لا يمكنك حذف حسابك بنفسك.
 admin-settings-title = إعدادات الموقع
 admin-settings-site = الموقع
 admin-settings-regional = اللغة والوقت والأرقام
-admin-settings-telegram = تيليغرام
+admin-settings-telegram = تلغرام
 admin-settings-comments = التعليقات
-admin-settings-comments-placeholder = تصل إعدادات التعليقات مع ميزة التعليقات.
+admin-settings-comments-placeholder = الإشراف على التعليقات وقوائم الكلمات والإغلاق التلقائي في صفحة إعدادات التعليقات.
+admin-settings-comments-open = فتح إعدادات التعليقات
 admin-field-site-name = اسم الموقع
 admin-field-tagline = الشعار
 admin-field-locale = لغة الواجهة
 admin-locale-ar = العربية
 admin-locale-en = الإنجليزية
 admin-field-time-zone = المنطقة الزمنية
-admin-time-zone-hint = اسم المنطقة بصيغة IANA، مثل Asia/Beirut أو Africa/Cairo. تُعرض المواعيد وتُجدول بهذا التوقيت.
+admin-time-zone-hint = تُعرض المواعيد وتُجدول بتوقيت هذه المنطقة.
+admin-time-zone-region = الشرق الأوسط وشمال أفريقيا
+admin-time-zone-all = كل المناطق
 admin-field-digit-style = شكل الأرقام
 admin-digits-western = غربية (0123)
 admin-digits-arabic-indic = هندية عربية (٠١٢٣)
-admin-field-telegram-channel = قناة تيليغرام
+admin-field-telegram-channel = قناة تلغرام
 admin-telegram-channel-hint = اسم القناة مسبوقاً بـ@ أو رقم المحادثة، ويُترك فارغاً إن لم توجد قناة.
 admin-error-tagline-too-long = الشعار أطول من ٢٠٠ حرف.
 admin-error-locale-invalid = اختر العربية أو الإنجليزية.
-admin-error-time-zone-invalid = منطقة زمنية غير معروفة. اكتبها بصيغة IANA مثل Asia/Beirut.
+admin-error-time-zone-invalid = منطقة زمنية غير معروفة. اختر منطقة من القائمة.
 admin-error-digit-style-invalid = اختر شكل الأرقام من القائمة.
 admin-error-telegram-channel-invalid = اكتب اسم القناة مسبوقاً بـ@ (من ٥ إلى ٣٢ حرفاً لاتينياً أو رقماً أو _) أو رقم المحادثة.
 admin-tokens-title = مفاتيح الواجهة البرمجية
@@ -613,3 +616,113 @@ admin-error-body-render-timeout = تعذّر عرض نص الخبر في الو�
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = الموقع مزدحم الآن؛ أعد المحاولة بعد لحظة.
+
+## Forgot password (issue 11, item 7)
+admin-login-forgot = نسيت كلمة المرور؟
+admin-forgot-title = استعادة كلمة المرور
+admin-forgot-intro = اكتب البريد الإلكتروني الذي تدخل به، وسنرسل إليه رابطاً لتعيين كلمة مرور جديدة.
+admin-forgot-submit = أرسل الرابط
+admin-forgot-sent = إن كان هذا البريد لحساب في غرفة الأخبار فقد أُرسل إليه رابط لتعيين كلمة مرور جديدة. تفقّد بريدك.
+admin-forgot-throttled = طلبات استعادة كثيرة من هذا العنوان. حاول مجدداً بعد ساعة.
+admin-forgot-no-smtp = لم يُضبط إرسال البريد في هذا الموقع، فلا يمكن إرسال رابط الاستعادة. اطلب من أحد المديرين تعيين كلمة مرور جديدة لك.
+admin-forgot-no-smtp-operator = ويستطيع مشغّل الخادم تعيينها بالأمر
+admin-forgot-back = العودة إلى تسجيل الدخول
+admin-reset-title = تعيين كلمة مرور جديدة
+admin-reset-new-password = كلمة المرور الجديدة
+admin-reset-confirm-password = أعد كتابة كلمة المرور
+admin-reset-submit = احفظ كلمة المرور
+admin-reset-mismatch = كلمتا المرور غير متطابقتين.
+admin-reset-done = حُفظت كلمة المرور الجديدة، وخرجت كل الجلسات المفتوحة لهذا الحساب. يمكنك الدخول الآن.
+admin-reset-invalid = هذا الرابط غير صالح: استُعمل من قبل أو انتهت مدته.
+admin-reset-ask-again = اطلب رابطاً جديداً
+admin-reset-mail-subject = { $site }: تعيين كلمة مرور جديدة
+admin-reset-mail-body =
+    مرحباً { $name }،
+
+    طُلب تعيين كلمة مرور جديدة لحسابك في { $site }. افتح هذا الرابط خلال { $minutes } دقيقة لتعيينها:
+
+    { $link }
+
+    الرابط صالح لمرة واحدة. إن لم تطلب ذلك فتجاهل هذه الرسالة، وتبقى كلمة مرورك كما هي.
+
+## Author profiles (issue 11, item 4)
+admin-author-profile-title = الملف التعريفي للكاتب
+admin-author-profile-public = صفحة الكاتب على الموقع
+admin-author-profile-back = العودة
+admin-author-profile-name = الاسم المعروض
+admin-author-profile-bio = نبذة
+admin-author-profile-photo = الصورة
+admin-author-profile-no-photo = بلا صورة
+admin-author-profile-photo-hint = تُختار الصورة من مكتبة الوسائط؛ ارفعها هناك أولًا.
+admin-author-profile-link_x = حساب إكس
+admin-author-profile-link_telegram = حساب تلغرام
+admin-author-profile-link_facebook = حساب فيسبوك
+admin-author-profile-link_website = الموقع الشخصي
+admin-author-profile-links-hint = اكتب اسم الحساب أو الرابط كاملًا؛ اترك الحقل فارغًا لحذف الرابط.
+admin-error-bio-too-long = النبذة أطول من ٢٠٠٠ حرف.
+admin-error-photo-unknown = هذه الصورة ليست في مكتبة الوسائط.
+admin-error-link-x = اكتب اسم حساب في إكس أو رابطًا يبدأ بـ https://x.com/
+admin-error-link-telegram = اكتب اسم حساب في تلغرام (٥ أحرف على الأقل) أو رابطًا يبدأ بـ https://t.me/
+admin-error-link-facebook = اكتب اسم صفحة في فيسبوك أو رابطًا يبدأ بـ https://www.facebook.com/
+admin-error-link-website = اكتب رابطًا كاملًا يبدأ بـ https://
+author-photo-alt = صورة { $name }
+author-link-x = إكس
+author-link-telegram = تلغرام
+author-link-facebook = فيسبوك
+author-link-website = الموقع الشخصي
+author-link-x-label = { $name } على إكس
+author-link-telegram-label = { $name } على تلغرام
+author-link-facebook-label = { $name } على فيسبوك
+author-link-website-label = الموقع الشخصي لـ{ $name }
+
+## Issue 11 (E2): the admin wholly in the site's language: comment reasons, audit details
+admin-comments-reason-first-comment = أول تعليق لهذا البريد
+admin-comments-reason-hold-all = كل التعليقات تنتظر المراجعة
+admin-comments-reason-staff = من فريق التحرير
+admin-comments-reason-links = روابط كثيرة ({ $count })
+admin-comments-reason-moderation-word = كلمة للمراجعة: { $word }
+admin-comments-reason-disallowed = كلمة محظورة: { $word }
+admin-audit-list-separator = {"، "}
+admin-audit-detail-moderated = { $action }: { $ids }
+admin-audit-moderation-approve = موافقة
+admin-audit-moderation-unapprove = إلغاء الموافقة
+admin-audit-moderation-spam = مزعج
+admin-audit-moderation-trash = إلى المحذوفات
+admin-audit-moderation-delete = حذف نهائي
+admin-audit-detail-replied = ردّ على التعليق { $id }
+admin-audit-detail-retried = { $kind } للمقال { $id }
+admin-audit-delivery-post = نشر
+admin-audit-delivery-edit = تعديل
+admin-audit-detail-user-created = { $email } ({ $role })
+admin-audit-detail-role-changed = { $email }: { $from } ← { $to }
+admin-audit-detail-settings = { $fields }
+admin-audit-detail-nothing-changed = لم يتغيّر شيء
+admin-audit-detail-telegram = { $state }، القناة: { $channel }، { $token }
+admin-audit-telegram-on = النشر في تلغرام مفعّل
+admin-audit-telegram-off = النشر في تلغرام معطّل
+admin-audit-telegram-no-channel = بلا قناة
+admin-audit-token-kept = المفتاح كما هو
+admin-audit-token-changed = مفتاح جديد
+admin-audit-token-removed = حُذف المفتاح
+
+# Telegram log: status filter and the worker's reasons (issue 11, helper E1)
+admin-telegram-filter-active = المهام الجارية
+admin-telegram-filter-failed = الفاشلة
+admin-telegram-filter-pending = بانتظار الإرسال
+admin-telegram-filter-sent = المُرسلة
+admin-telegram-filter-skipped = المتخطّاة بحكم الإعدادات
+admin-telegram-window = الأعداد والتصفية لأحدث ألفي مهمة.
+admin-telegram-reason-off = النشر في القناة معطّل
+admin-telegram-reason-edits-off = تعديل رسائل القناة معطّل
+admin-telegram-reason-deleted = حُذف المقال
+admin-telegram-reason-unpublished = المقال غير منشور
+admin-telegram-reason-superseded = حلّ محلّه تعديل أحدث
+admin-telegram-reason-no-post = لا توجد رسالة في القناة لتعديلها
+admin-telegram-reason-never-posted = لم يُنشر المقال في القناة قط
+admin-telegram-reason-waiting = بانتظار نشر رسالة القناة أولاً
+admin-telegram-reason-not-configured = لم يُضبط رمز البوت والقناة: اضبطهما ثم أعد المحاولة
+admin-telegram-reason-backdated = نُشر قبل حفظه بمدة طويلة (استيراد أو تاريخ سابق)؛ ليس خبراً للقناة
+admin-telegram-reason-category = القسم «{ $name }» لا يُنشر في القناة
+admin-telegram-reason-network = خطأ في الاتصال:
+admin-telegram-reason-gave-up = توقّفت المحاولات (عددها { $count }):
+admin-telegram-reason-telegram = ردّ تلغرام:

@@ -358,14 +358,17 @@ admin-settings-site = Site
 admin-settings-regional = Language, time and digits
 admin-settings-telegram = Telegram
 admin-settings-comments = Comments
-admin-settings-comments-placeholder = Comment settings arrive with the comments feature.
+admin-settings-comments-placeholder = Moderation, word lists and automatic closing are on the comment settings page.
+admin-settings-comments-open = Open the comment settings
 admin-field-site-name = Site name
 admin-field-tagline = Tagline
 admin-field-locale = Interface language
 admin-locale-ar = Arabic
 admin-locale-en = English
 admin-field-time-zone = Time zone
-admin-time-zone-hint = An IANA zone name such as Asia/Beirut or Africa/Cairo. Times are shown and scheduled in this zone.
+admin-time-zone-hint = Times are shown and scheduled in this zone.
+admin-time-zone-region = Middle East and North Africa
+admin-time-zone-all = All zones
 admin-field-digit-style = Digits
 admin-digits-western = Western (0123)
 admin-digits-arabic-indic = Arabic-Indic (٠١٢٣)
@@ -373,7 +376,7 @@ admin-field-telegram-channel = Telegram channel
 admin-telegram-channel-hint = The channel name with @, or a numeric chat id; leave empty for none.
 admin-error-tagline-too-long = The tagline is longer than 200 characters.
 admin-error-locale-invalid = Choose Arabic or English.
-admin-error-time-zone-invalid = Unknown time zone. Use an IANA name such as Asia/Beirut.
+admin-error-time-zone-invalid = Unknown time zone. Choose one from the list.
 admin-error-digit-style-invalid = Choose a digit style from the list.
 admin-error-telegram-channel-invalid = Enter the channel name with @ (5 to 32 Latin letters, digits or _) or a numeric chat id.
 admin-tokens-title = API tokens
@@ -596,3 +599,113 @@ admin-error-body-render-timeout = The body could not be rendered in time because
 
 ## The server's answer beyond its connection limit (issue 15)
 server-busy = The site is busy right now; please try again in a moment.
+
+## Forgot password (issue 11, item 7)
+admin-login-forgot = Forgot your password?
+admin-forgot-title = Recover your password
+admin-forgot-intro = Type the email you log in with, and we will send it a link to set a new password.
+admin-forgot-submit = Send the link
+admin-forgot-sent = If this email belongs to a newsroom account, a link to set a new password has been sent to it. Check your inbox.
+admin-forgot-throttled = Too many recovery requests from this address. Try again in an hour.
+admin-forgot-no-smtp = This site has no mail server configured, so no recovery link can be sent. Ask an administrator to set a new password for you.
+admin-forgot-no-smtp-operator = The server's operator can also set it with the command
+admin-forgot-back = Back to the login page
+admin-reset-title = Set a new password
+admin-reset-new-password = New password
+admin-reset-confirm-password = Type the password again
+admin-reset-submit = Save the password
+admin-reset-mismatch = The two passwords differ.
+admin-reset-done = The new password is saved, and every open session of this account has ended. You can log in now.
+admin-reset-invalid = This link does not work: it was used already or has expired.
+admin-reset-ask-again = Ask for a new link
+admin-reset-mail-subject = { $site }: set a new password
+admin-reset-mail-body =
+    Hello { $name },
+
+    Someone asked to set a new password for your account at { $site }. Open this link within { $minutes } minutes to set it:
+
+    { $link }
+
+    The link works once. If you did not ask for this, ignore this message and your password stays as it is.
+
+## Author profiles (issue 11, item 4)
+admin-author-profile-title = Author profile
+admin-author-profile-public = The author's page on the site
+admin-author-profile-back = Back
+admin-author-profile-name = Display name
+admin-author-profile-bio = Bio
+admin-author-profile-photo = Photo
+admin-author-profile-no-photo = No photo
+admin-author-profile-photo-hint = The photo comes from the media library; upload it there first.
+admin-author-profile-link_x = X account
+admin-author-profile-link_telegram = Telegram account
+admin-author-profile-link_facebook = Facebook account
+admin-author-profile-link_website = Website
+admin-author-profile-links-hint = Type the handle (such as @sahifa) or the full URL; leave a field empty to remove the link.
+admin-error-bio-too-long = The bio is longer than 2,000 characters.
+admin-error-photo-unknown = That photo is not in the media library.
+admin-error-link-x = Type an X handle or a URL starting with https://x.com/
+admin-error-link-telegram = Type a Telegram handle (at least 5 characters) or a URL starting with https://t.me/
+admin-error-link-facebook = Type a Facebook page name or a URL starting with https://www.facebook.com/
+admin-error-link-website = Type a full URL starting with https://
+author-photo-alt = Photo of { $name }
+author-link-x = X
+author-link-telegram = Telegram
+author-link-facebook = Facebook
+author-link-website = Website
+author-link-x-label = { $name } on X
+author-link-telegram-label = { $name } on Telegram
+author-link-facebook-label = { $name } on Facebook
+author-link-website-label = { $name }'s website
+
+## Issue 11 (E2): the admin wholly in the site's language: comment reasons, audit details
+admin-comments-reason-first-comment = First comment from this email
+admin-comments-reason-hold-all = Every comment waits for review
+admin-comments-reason-staff = From the newsroom
+admin-comments-reason-links = Too many links ({ $count })
+admin-comments-reason-moderation-word = Word to review: { $word }
+admin-comments-reason-disallowed = Disallowed word: { $word }
+admin-audit-list-separator = {", "}
+admin-audit-detail-moderated = { $action }: { $ids }
+admin-audit-moderation-approve = Approved
+admin-audit-moderation-unapprove = Unapproved
+admin-audit-moderation-spam = Spam
+admin-audit-moderation-trash = Trashed
+admin-audit-moderation-delete = Deleted for good
+admin-audit-detail-replied = Reply to comment { $id }
+admin-audit-detail-retried = { $kind } of article { $id }
+admin-audit-delivery-post = Post
+admin-audit-delivery-edit = Edit
+admin-audit-detail-user-created = { $email } ({ $role })
+admin-audit-detail-role-changed = { $email }: { $from } → { $to }
+admin-audit-detail-settings = { $fields }
+admin-audit-detail-nothing-changed = Nothing changed
+admin-audit-detail-telegram = { $state }, channel: { $channel }, { $token }
+admin-audit-telegram-on = Telegram posting on
+admin-audit-telegram-off = Telegram posting off
+admin-audit-telegram-no-channel = none
+admin-audit-token-kept = token kept
+admin-audit-token-changed = new token
+admin-audit-token-removed = token removed
+
+# Telegram log: status filter and the worker's reasons (issue 11, helper E1)
+admin-telegram-filter-active = Active jobs
+admin-telegram-filter-failed = Failed
+admin-telegram-filter-pending = Waiting to send
+admin-telegram-filter-sent = Sent
+admin-telegram-filter-skipped = Skipped by the settings
+admin-telegram-window = Counts and filters cover the newest two thousand jobs.
+admin-telegram-reason-off = Channel posting is off
+admin-telegram-reason-edits-off = Channel edits are off
+admin-telegram-reason-deleted = The article was deleted
+admin-telegram-reason-unpublished = The article is not published
+admin-telegram-reason-superseded = Superseded by a newer edit
+admin-telegram-reason-no-post = No channel post to edit
+admin-telegram-reason-never-posted = The article was never posted to the channel
+admin-telegram-reason-waiting = Waiting for the channel post first
+admin-telegram-reason-not-configured = Not configured: set the bot token and the channel, then retry
+admin-telegram-reason-backdated = Published long before it was saved (import or backdated); not news for the channel
+admin-telegram-reason-category = The category «{ $name }» is not posted to the channel
+admin-telegram-reason-network = Network error:
+admin-telegram-reason-gave-up = Gave up after { $count } attempts:
+admin-telegram-reason-telegram = Telegram answered:

@@ -18,13 +18,49 @@ use sahifa_store::{AdminComment, CommentStatus};
 use super::{FormFields, form_with_csrf, notice, render, require};
 use sahifa_http::auth::{Capability, CurrentUser};
 use sahifa_http::error::AppError;
+use sahifa_http::i18n::Arg;
 use sahifa_http::state::AppState;
 use sahifa_http::urls;
 use sahifa_site::comments::{CaptchaMode, CommentSettings, text};
 use sahifa_site::pages::see_other;
 use sahifa_site::view;
+use sahifa_text::dates::Lang;
 
 const PER_PAGE: i64 = 50;
+
+/// A stored filter reason as a catalogue key and its arguments. The pipeline stores the
+/// reason in English (`first comment`, `2 links`, `moderation word: ...`); the queue shows
+/// it in the site's language. `None` for a reason this version does not know.
+fn reason_message(stored: &str) -> Option<(&'static str, HashMap<String, Arg>)> {
+    let word = |w: &str| HashMap::from([("word".to_string(), Arg::Text(w.trim().to_string()))]);
+    match stored {
+        "" => None,
+        "first comment" => Some(("admin-comments-reason-first-comment", HashMap::new())),
+        "hold all" => Some(("admin-comments-reason-hold-all", HashMap::new())),
+        "staff" => Some(("admin-comments-reason-staff", HashMap::new())),
+        _ => {
+            if let Some(w) = stored.strip_prefix("moderation word:") {
+                Some(("admin-comments-reason-moderation-word", word(w)))
+            } else if let Some(w) = stored.strip_prefix("disallowed:") {
+                Some(("admin-comments-reason-disallowed", word(w)))
+            } else {
+                let n: i64 = stored.strip_suffix(" links")?.trim().parse().ok()?;
+                Some((
+                    "admin-comments-reason-links",
+                    HashMap::from([("count".to_string(), Arg::Number(n))]),
+                ))
+            }
+        }
+    }
+}
+
+/// The reason as the queue prints it; an unknown one is shown as stored.
+fn reason_text(state: &AppState, lang: Lang, stored: &str) -> String {
+    match reason_message(stored) {
+        Some((key, args)) => state.catalog().get(lang, key, &args),
+        None => stored.to_string(),
+    }
+}
 
 fn status_of(query: &HashMap<String, String>) -> CommentStatus {
     query
@@ -73,8 +109,8 @@ struct CommentRow<'a> {
     /// The body as sanitised HTML.
     html: String,
     staff: bool,
-    /// Why the filters held it, empty when they did not.
-    reason: &'a str,
+    /// Why the filters held it, in the site's language; empty when they did not.
+    reason: String,
     date: String,
     article_title: &'a str,
     article_id: i64,
@@ -120,7 +156,7 @@ pub async fn list_comments(
             ip: c.ip.as_deref(),
             html: text::to_html(&c.body),
             staff: c.is_staff != 0,
-            reason: &c.reason,
+            reason: reason_text(&state, site.lang, &c.reason),
             date: view::display_date(&site, &c.created_at),
             article_title: &c.article_title,
             article_id: c.article_id,
@@ -446,5 +482,30 @@ pub async fn privacy(
             Ok(see_other("/admin/comments?msg=erased"))
         }
         _ => Err(AppError::BadRequest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_reasons_become_catalogue_keys() {
+        let key = |s| reason_message(s).map(|(k, _)| k);
+        assert_eq!(
+            key("first comment"),
+            Some("admin-comments-reason-first-comment")
+        );
+        assert_eq!(key("3 links"), Some("admin-comments-reason-links"));
+        assert_eq!(
+            key("moderation word: اعلان"),
+            Some("admin-comments-reason-moderation-word")
+        );
+        assert_eq!(
+            key("disallowed: كازينو"),
+            Some("admin-comments-reason-disallowed")
+        );
+        assert_eq!(key(""), None);
+        assert_eq!(key("something new"), None);
     }
 }

@@ -11,8 +11,10 @@
 pub mod api;
 pub mod articles;
 pub mod audit;
+pub mod author_profile;
 pub mod comments;
 pub mod dashboard;
+pub mod forgot;
 pub mod login;
 pub mod media;
 pub mod revisions;
@@ -41,8 +43,17 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard::show_dashboard))
         .route("/login", get(login::show_login).post(login::submit_login))
         .route("/logout", post(login::logout))
+        .route(
+            "/forgot",
+            get(forgot::show_forgot).post(forgot::submit_forgot),
+        )
+        .route(
+            "/reset/{token}",
+            get(forgot::show_reset).post(forgot::submit_reset),
+        )
         .route("/profile", get(login::show_profile))
         .route("/profile/logout-others", post(login::logout_others))
+        .route("/profile/author", post(author_profile::save_own))
         .route("/articles", get(articles::list_articles))
         .route(
             "/articles/new",
@@ -92,6 +103,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(users::new_user).post(users::create_user))
         .route("/users/{id}", get(users::edit_user).post(users::save_user))
         .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/profile", post(author_profile::save_for_user))
         .route("/users/{id}/delete", post(users::delete_user))
         .route(
             "/settings",

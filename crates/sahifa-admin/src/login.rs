@@ -67,6 +67,8 @@ struct LoginPage<'a> {
 #[derive(Debug, Serialize)]
 struct ProfilePage<'a> {
     sessions: Vec<ProfileSession<'a>>,
+    /// The own byline's profile form; `None` for an account without a byline.
+    profile: Option<crate::author_profile::ProfileForm>,
     notice: Option<&'static str>,
 }
 
@@ -291,6 +293,12 @@ pub async fn show_profile(
                 ip: &s.ip,
             })
             .collect(),
+        profile: crate::author_profile::stored_form(
+            &state,
+            current.user.author_id,
+            "/admin/profile/author".into(),
+        )
+        .await?,
         notice: super::notice(&query),
     };
     render(

@@ -1,5 +1,5 @@
 //! Site settings: name, tagline, language, time zone, digit style and the Telegram channel
-//! shown to readers. Comment settings arrive with the comments feature.
+//! shown to readers. The comment settings have their own page, linked from this one.
 
 use std::collections::HashMap;
 
@@ -19,21 +19,60 @@ use sahifa_site::pages::see_other;
 
 type FieldErrors = Vec<(&'static str, &'static str)>;
 
-/// A few common zones for the datalist (any IANA name is accepted).
-const SUGGESTED_ZONES: [&str; 12] = [
+/// The zones of the Middle East and North Africa, listed first; every other IANA zone
+/// follows them in the select.
+const REGION_ZONES: [&str; 26] = [
     "Asia/Beirut",
     "Asia/Damascus",
     "Asia/Baghdad",
-    "Asia/Riyadh",
-    "Asia/Dubai",
     "Asia/Tehran",
+    "Asia/Riyadh",
+    "Asia/Kuwait",
+    "Asia/Bahrain",
+    "Asia/Qatar",
+    "Asia/Dubai",
+    "Asia/Muscat",
+    "Asia/Aden",
     "Asia/Amman",
     "Asia/Jerusalem",
+    "Asia/Gaza",
+    "Europe/Istanbul",
     "Africa/Cairo",
+    "Africa/Khartoum",
+    "Africa/Tripoli",
+    "Africa/Tunis",
+    "Africa/Algiers",
     "Africa/Casablanca",
+    "Africa/Nouakchott",
+    "Africa/Djibouti",
+    "Africa/Mogadishu",
     "Europe/London",
     "UTC",
 ];
+
+/// The time-zone select: the region's zones, then the rest of the IANA database.
+#[derive(Debug, Serialize)]
+struct ZoneChoices {
+    region: &'static [&'static str],
+    all: Vec<&'static str>,
+    /// Whether the stored zone is one of them (an unknown one is still shown, selected).
+    known: bool,
+}
+
+fn zone_choices(current: &str) -> ZoneChoices {
+    let all: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        // Legacy aliases such as `Egypt` or `CET` duplicate the `Area/City` names.
+        .filter(|name| name.contains('/') && !REGION_ZONES.contains(name))
+        .collect();
+    let known = REGION_ZONES.contains(&current) || all.contains(&current);
+    ZoneChoices {
+        region: &REGION_ZONES,
+        all,
+        known,
+    }
+}
 
 /// The form as typed.
 fn typed(form: &FormFields) -> SiteSettings {
@@ -66,7 +105,7 @@ struct SettingsPage<'a> {
     v: &'a SiteSettings,
     /// Field name → message key.
     errors: HashMap<&'static str, &'static str>,
-    zones: &'static [&'static str],
+    zones: ZoneChoices,
     notice: Option<&'static str>,
 }
 
@@ -81,7 +120,7 @@ async fn settings_page(
     let ctx = SettingsPage {
         v: values,
         errors: errors.iter().copied().collect(),
-        zones: &SUGGESTED_ZONES,
+        zones: zone_choices(&values.time_zone),
         notice,
     };
     render_with_status(
@@ -153,5 +192,17 @@ mod tests {
         assert_eq!(channel_for_form("sharq_news"), "@sharq_news");
         assert_eq!(channel_for_form("-100123"), "-100123");
         assert_eq!(channel_for_form(""), "");
+    }
+
+    #[test]
+    fn every_region_zone_is_a_real_zone() {
+        for zone in REGION_ZONES {
+            assert!(zone.parse::<chrono_tz::Tz>().is_ok(), "{zone}");
+        }
+        let choices = zone_choices("Asia/Tehran");
+        assert!(choices.known);
+        assert!(!choices.all.contains(&"Asia/Tehran"), "listed once");
+        assert!(choices.all.contains(&"America/New_York"));
+        assert!(!zone_choices("Mars/Olympus").known);
     }
 }

@@ -2,10 +2,15 @@
 //! with a retry button. Mount with `admin_routes()` behind the admin's authentication:
 //!
 //! ```text
-//! GET  /telegram                        settings + deliveries (?page=N)
+//! GET  /telegram                        settings + deliveries (?status=S&page=N)
 //! POST /telegram/settings               save the settings form
 //! POST /telegram/deliveries/{id}/retry  re-queue a failed or skipped delivery
 //! ```
+//!
+//! The list hides jobs skipped by policy (posting off, excluded category, backdated…)
+//! unless asked for with `?status=skipped`; a retry button shows on failed jobs only, the
+//! one state where sending again can help. The worker stores its reasons in English for
+//! the logs; [`reason`] turns the known ones into catalogue keys at display time.
 //!
 //! These handlers do no authentication of their own. They require an [`AdminContext`] in
 //! the request extensions, put there by the admin's session middleware once it knows the
@@ -24,6 +29,7 @@ use std::collections::HashMap;
 
 use sahifa_newsroom::telegram::{Retry, TelegramSettingsDraft};
 use sahifa_newsroom::{Actor, NewsroomError};
+use sahifa_store::DeliveryStatus;
 use sahifa_telegram::Overrides;
 use sahifa_telegram::settings::{DEFAULT_TEMPLATE, TelegramSettings, parse_ids};
 
@@ -48,6 +54,19 @@ pub struct AdminContext {
 
 /// Deliveries per page of the list.
 const PER_PAGE: i64 = 50;
+
+/// How many of the newest jobs the status filter and its counts look at: the log is for
+/// recent trouble, and a bound keeps the page cheap however long the history grows.
+const WINDOW: i64 = 2000;
+
+/// The status filters, in the order of the tabs; `None` is «everything but skipped».
+const FILTERS: [Option<DeliveryStatus>; 5] = [
+    None,
+    Some(DeliveryStatus::Failed),
+    Some(DeliveryStatus::Pending),
+    Some(DeliveryStatus::Sent),
+    Some(DeliveryStatus::Skipped),
+];
 
 /// The routes, to be nested under the admin prefix (e.g. `/admin`).
 pub fn admin_routes() -> Router<AppState> {
@@ -107,6 +126,10 @@ struct TelegramPage<'a> {
     telegram: TelegramForm<'a>,
     deliveries: Vec<DeliveryRow<'a>>,
     deliveries_page: DeliveriesPager,
+    /// The status tabs with their counts.
+    filters: Vec<FilterTab>,
+    /// Whether the list was cut at [`WINDOW`] jobs (the counts are of the newest ones).
+    windowed: bool,
     notice: Option<&'static str>,
     error: Option<&'static str>,
     csrf_token: &'a str,
@@ -155,9 +178,20 @@ struct DeliveryRow<'a> {
     attempts: i64,
     updated_display: String,
     updated_iso: String,
-    error: Option<&'a str>,
+    /// Why the job is in its state, as a catalogue message.
+    reason: Option<reason::Reason>,
     retryable: bool,
     retry_url: String,
+}
+
+/// One status tab of the deliveries list.
+#[derive(Debug, Serialize)]
+struct FilterTab {
+    /// The catalogue key of its label.
+    key: &'static str,
+    count: usize,
+    url: &'static str,
+    current: bool,
 }
 
 /// Newer/older links of the deliveries list.
@@ -177,12 +211,52 @@ async fn render(
     let db = state.db();
     let settings = TelegramSettings::load(db, &Overrides::from_env()).await?;
     let page = sahifa_site::pages::page_number(query)?;
-    let deliveries = db
-        .telegram_deliveries(PER_PAGE + 1, (page - 1) * PER_PAGE)
-        .await?;
-    let has_next = deliveries.len() as i64 > PER_PAGE;
-    let rows = deliveries
+    let filter = query
+        .get("status")
+        .and_then(|s| FILTERS.into_iter().flatten().find(|f| f.as_str() == s));
+    let deliveries = db.telegram_deliveries(WINDOW, 0).await?;
+    let windowed = deliveries.len() as i64 >= WINDOW;
+    let shown = |status: DeliveryStatus, filter: Option<DeliveryStatus>| match filter {
+        // Sending is on its way, like pending.
+        Some(DeliveryStatus::Pending) => {
+            matches!(status, DeliveryStatus::Pending | DeliveryStatus::Sending)
+        }
+        Some(f) => status == f,
+        None => status != DeliveryStatus::Skipped,
+    };
+    let filters = FILTERS
+        .into_iter()
+        .map(|f| FilterTab {
+            key: match f {
+                None => "admin-telegram-filter-active",
+                Some(DeliveryStatus::Failed) => "admin-telegram-filter-failed",
+                Some(DeliveryStatus::Sent) => "admin-telegram-filter-sent",
+                Some(DeliveryStatus::Skipped) => "admin-telegram-filter-skipped",
+                Some(_) => "admin-telegram-filter-pending",
+            },
+            count: deliveries
+                .iter()
+                .filter(|d| shown(d.delivery.status, f))
+                .count(),
+            url: match f {
+                None => "?",
+                Some(DeliveryStatus::Failed) => "?status=failed",
+                Some(DeliveryStatus::Sent) => "?status=sent",
+                Some(DeliveryStatus::Skipped) => "?status=skipped",
+                Some(_) => "?status=pending",
+            },
+            current: f == filter,
+        })
+        .collect();
+    let matching: Vec<_> = deliveries
         .iter()
+        .filter(|d| shown(d.delivery.status, filter))
+        .collect();
+    let start = usize::try_from((page - 1) * PER_PAGE).unwrap_or(usize::MAX);
+    let has_next = matching.len() > start.saturating_add(PER_PAGE as usize);
+    let rows = matching
+        .iter()
+        .skip(start)
         .take(PER_PAGE as usize)
         .map(|d| {
             let j = &d.delivery;
@@ -195,8 +269,14 @@ async fn render(
                 attempts: j.attempts,
                 updated_display: view::display_date(&site, &j.updated_at),
                 updated_iso: j.updated_at.to_rfc3339(),
-                error: j.last_error.as_deref(),
-                retryable: ctx.can_retry && j.status.retryable(),
+                reason: j
+                    .last_error
+                    .as_deref()
+                    .filter(|_| j.status != DeliveryStatus::Sent)
+                    .map(reason::Reason::of),
+                // A skipped job was skipped by policy, which a retry does not change; a
+                // pending or sent one needs nothing.
+                retryable: ctx.can_retry && j.status == DeliveryStatus::Failed,
                 retry_url: format!("telegram/deliveries/{}/retry", j.id),
             }
         })
@@ -244,9 +324,11 @@ async fn render(
         deliveries: rows,
         deliveries_page: DeliveriesPager {
             current: page,
-            prev_url: (page > 1).then(|| format!("?page={}", page - 1)),
-            next_url: has_next.then(|| format!("?page={}", page + 1)),
+            prev_url: (page > 1).then(|| page_url(filter, page - 1)),
+            next_url: has_next.then(|| page_url(filter, page + 1)),
         },
+        filters,
+        windowed,
         notice,
         error,
         csrf_token: &ctx.csrf_token,
@@ -272,6 +354,14 @@ async fn render(
         "/admin/telegram",
         ctx_json,
     )
+}
+
+/// The list's page `page` under `filter`.
+fn page_url(filter: Option<DeliveryStatus>, page: i64) -> String {
+    match filter {
+        Some(f) => format!("?status={}&page={page}", f.as_str()),
+        None => format!("?page={page}"),
+    }
 }
 
 /// `POST /telegram/settings`.
@@ -374,9 +464,134 @@ pub async fn retry_delivery(
     }
 }
 
+/// The worker's stored reasons (English, for the logs) as catalogue messages.
+mod reason {
+    use serde::Serialize;
+
+    /// A reason to show: a catalogue key, with the category's name or the text Telegram
+    /// (or the network) gave when the key needs one.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct Reason {
+        pub key: &'static str,
+        /// The `$name` of the message (an excluded category).
+        pub name: Option<String>,
+        /// Text from outside (Telegram's answer, a network error), shown as is, left to right.
+        pub detail: Option<String>,
+        /// How many attempts were made before giving up.
+        pub attempts: Option<i64>,
+    }
+
+    /// Reasons stored word for word by `sahifa-telegram`'s worker.
+    const FIXED: [(&str, &str); 10] = [
+        ("channel posting is off", "admin-telegram-reason-off"),
+        ("channel edits are off", "admin-telegram-reason-edits-off"),
+        ("the article was deleted", "admin-telegram-reason-deleted"),
+        (
+            "the article is not published",
+            "admin-telegram-reason-unpublished",
+        ),
+        (
+            "superseded by a newer edit",
+            "admin-telegram-reason-superseded",
+        ),
+        ("no channel post to edit", "admin-telegram-reason-no-post"),
+        (
+            "the article was never posted to the channel",
+            "admin-telegram-reason-never-posted",
+        ),
+        (
+            "waiting for the channel post",
+            "admin-telegram-reason-waiting",
+        ),
+        (
+            "not configured: set the bot token and the channel, then retry",
+            "admin-telegram-reason-not-configured",
+        ),
+        (
+            "published long before it was saved (import or backdated); not news for the channel",
+            "admin-telegram-reason-backdated",
+        ),
+    ];
+
+    impl Reason {
+        fn key(key: &'static str) -> Reason {
+            Reason {
+                key,
+                name: None,
+                detail: None,
+                attempts: None,
+            }
+        }
+
+        /// The message for a stored reason; an unknown one is shown as Telegram's words
+        /// under a translated heading.
+        pub fn of(stored: &str) -> Reason {
+            let stored = stored.trim();
+            if let Some(rest) = stored.strip_prefix("gave up after ")
+                && let Some((count, inner)) = rest.split_once(" attempts: ")
+                && let Ok(count) = count.parse::<i64>()
+            {
+                let inner = Reason::of(inner);
+                return Reason {
+                    key: "admin-telegram-reason-gave-up",
+                    attempts: Some(count),
+                    detail: inner.detail.or(inner.name),
+                    name: None,
+                };
+            }
+            if let Some((_, key)) = FIXED.iter().find(|(text, _)| *text == stored) {
+                return Reason::key(key);
+            }
+            if let Some(name) = stored
+                .strip_prefix("category «")
+                .and_then(|r| r.strip_suffix("» is not posted to the channel"))
+            {
+                return Reason {
+                    name: Some(name.to_string()),
+                    ..Reason::key("admin-telegram-reason-category")
+                };
+            }
+            for prefix in ["network error reading the answer: ", "network error: "] {
+                if let Some(detail) = stored.strip_prefix(prefix) {
+                    return Reason {
+                        detail: Some(detail.to_string()),
+                        ..Reason::key("admin-telegram-reason-network")
+                    };
+                }
+            }
+            Reason {
+                detail: Some(stored.to_string()),
+                ..Reason::key("admin-telegram-reason-telegram")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_reasons_become_catalogue_keys() {
+        use reason::Reason;
+        assert_eq!(
+            Reason::of("channel posting is off").key,
+            "admin-telegram-reason-off"
+        );
+        let category = Reason::of("category «رياضة» is not posted to the channel");
+        assert_eq!(category.key, "admin-telegram-reason-category");
+        assert_eq!(category.name.as_deref(), Some("رياضة"));
+        let gave_up = Reason::of("gave up after 5 attempts: network error: timed out");
+        assert_eq!(gave_up.key, "admin-telegram-reason-gave-up");
+        assert_eq!(gave_up.attempts, Some(5));
+        assert_eq!(gave_up.detail.as_deref(), Some("timed out"));
+        let api = Reason::of("400: Bad Request: chat not found");
+        assert_eq!(api.key, "admin-telegram-reason-telegram");
+        assert_eq!(
+            api.detail.as_deref(),
+            Some("400: Bad Request: chat not found")
+        );
+    }
 
     #[test]
     fn tokens_compare() {

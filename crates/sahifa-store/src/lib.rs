@@ -40,6 +40,7 @@ pub mod comments;
 mod distribution;
 pub mod media;
 pub mod newsroom;
+pub mod password_resets;
 pub mod redirects;
 pub mod settings;
 pub mod taxonomy;
