@@ -181,7 +181,11 @@ async fn backup_then_restore_brings_the_original_content_back() {
         .expect("data dir")
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.to_string_lossy().contains(".before-restore-"))
+        // The kept database itself, not its write-ahead log or shared-memory file.
+        .find(|p| {
+            let name = p.to_string_lossy();
+            name.contains(".before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
         .expect("the replaced database is kept");
     let aside_url = format!("sqlite://{}", aside.display());
     assert!(exists(&aside_url, later_id).await, "nothing was lost");
