@@ -6,7 +6,6 @@
 
 use crate::common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::chrome::{Chromedriver, js, poll};
@@ -134,15 +133,6 @@ async fn every_admin_page_fits_a_phone_and_a_desktop() {
     drop(driver);
 }
 
-fn screenshots_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).expect("create target/screenshots");
-    dir
-}
-
 async fn log_in(browser: &Client, base: &str) {
     browser
         .goto(&format!("{base}/admin/login"))
@@ -209,7 +199,7 @@ async fn tour(browser: Client, base: String, admin_id: i64) {
         ("audit", "/admin/audit".into()),
         ("profile", "/admin/profile".into()),
     ];
-    let shots = screenshots_dir();
+    let shots = common::chrome::screenshots_dir();
     let mut failures = Vec::new();
     for width in WIDTHS {
         browser
@@ -237,9 +227,11 @@ async fn tour(browser: Client, base: String, admin_id: i64) {
             for p in problems {
                 failures.push(format!("{path} at {width} px: {p}"));
             }
-            screenshot(
+            common::chrome::screenshot(
                 &browser,
                 width,
+                HEIGHT,
+                MAX_SHOT_HEIGHT,
                 &shots.join(format!("admin-{name}-{width}.png")),
             )
             .await;
@@ -250,24 +242,6 @@ async fn tour(browser: Client, base: String, admin_id: i64) {
         "admin pages that do not fit:\n{}",
         failures.join("\n")
     );
-}
-
-/// The page as tall as it is (up to a bound), then the window back to its height.
-async fn screenshot(browser: &Client, width: u32, file: &std::path::Path) {
-    let height = js(browser, "return document.scrollingElement.scrollHeight;")
-        .await
-        .as_u64()
-        .map_or(HEIGHT, |h| (h as u32).clamp(HEIGHT, MAX_SHOT_HEIGHT));
-    browser
-        .set_window_size(width, height)
-        .await
-        .expect("stretch the window");
-    let png = browser.screenshot().await.expect("screenshot");
-    std::fs::write(file, png).expect("write the screenshot");
-    browser
-        .set_window_size(width, HEIGHT)
-        .await
-        .expect("restore the window");
 }
 
 /// The demo's delivery jobs in every state: (failed, skipped, sent, pending) ids.

@@ -11,7 +11,6 @@
 
 use crate::common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::TestApp;
@@ -153,17 +152,8 @@ async fn first_href(app: &TestApp, path: &str, prefix: &str) -> String {
     common::unescape(&html[start..end])
 }
 
-fn screenshots_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).expect("create target/screenshots");
-    dir
-}
-
 async fn tour(browser: Client, base: String, pages: Vec<(&'static str, String)>) {
-    let shots = screenshots_dir();
+    let shots = common::chrome::screenshots_dir();
     let mut failures = Vec::new();
     for width in WIDTHS {
         browser
@@ -226,9 +216,11 @@ async fn tour(browser: Client, base: String, pages: Vec<(&'static str, String)>)
                         .map(|p| format!("{path} at {width} px: {p}")),
                 );
             }
-            screenshot(
+            common::chrome::screenshot(
                 &browser,
                 width,
+                HEIGHT,
+                MAX_SHOT_HEIGHT,
                 &shots.join(format!("public-{name}-{width}.png")),
             )
             .await;
@@ -268,24 +260,6 @@ async fn pagination_arrows(browser: &Client) -> Vec<String> {
         problems.push(format!("the next-page arrow is not on the left: {seen}"));
     }
     problems
-}
-
-/// The page as tall as it is (up to a bound), then the window back to its height.
-async fn screenshot(browser: &Client, width: u32, file: &std::path::Path) {
-    let height = js(browser, "return document.scrollingElement.scrollHeight;")
-        .await
-        .as_u64()
-        .map_or(HEIGHT, |h| (h as u32).clamp(HEIGHT, MAX_SHOT_HEIGHT));
-    browser
-        .set_window_size(width, height)
-        .await
-        .expect("stretch the window");
-    let png = browser.screenshot().await.expect("screenshot");
-    std::fs::write(file, png).expect("write the screenshot");
-    browser
-        .set_window_size(width, HEIGHT)
-        .await
-        .expect("restore the window");
 }
 
 /// The `Location` of a 301 answer to `GET path`.

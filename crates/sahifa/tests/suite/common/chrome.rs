@@ -167,3 +167,35 @@ where
         Err(e) => panic!("browser checks task: {e}"),
     }
 }
+
+/// `target/screenshots`, created if needed: CI keeps `target/`, so the browser tests'
+/// screenshots are artifacts.
+pub fn screenshots_dir() -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+        });
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+/// A full-page screenshot of what `browser` shows at `width`: the window is stretched to
+/// the page's height (between `height` and `max_height`) for the shot, then restored.
+pub async fn screenshot(browser: &Client, width: u32, height: u32, max_height: u32, file: &Path) {
+    let page = js(browser, "return document.scrollingElement.scrollHeight;")
+        .await
+        .as_u64()
+        .map_or(height, |h| (h as u32).clamp(height, max_height));
+    browser
+        .set_window_size(width, page)
+        .await
+        .expect("stretch the window");
+    let png = browser.screenshot().await.expect("screenshot");
+    std::fs::write(file, png).expect("write the screenshot");
+    browser
+        .set_window_size(width, height)
+        .await
+        .expect("restore the window");
+}
