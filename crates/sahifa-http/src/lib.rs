@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod encoded;
 pub mod error;
 pub mod headers;

@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub smtp_url: Option<String>,
     /// The mail's sender; default `noreply@` the base URL's host.
     pub smtp_from: Option<String>,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded`/`X-Forwarded-Proto` are believed
+    /// (`--trusted-proxies`); default none (see [`crate::client`]).
+    pub trusted_proxies: crate::client::TrustedProxies,
 }
 
 impl WebConfig {
@@ -53,6 +56,7 @@ impl WebConfig {
             scheduler_every: std::time::Duration::from_secs(1),
             smtp_url: None,
             smtp_from: None,
+            trusted_proxies: crate::client::TrustedProxies::none(),
         }
     }
 }

@@ -14,7 +14,8 @@ pub use sahifa_admin as admin;
 pub use sahifa_admin::api as admin_api;
 pub use sahifa_admin::telegram as admin_telegram;
 pub use sahifa_http::{
-    auth, cache, encoded, error, headers, i18n, media, responses, serving, state, theme, urls,
+    auth, cache, client, encoded, error, headers, i18n, media, responses, serving, state, theme,
+    urls,
 };
 pub use sahifa_site::{
     api, comments, distribution, feeds, files, pages, search_api, seo, sitemaps, view,
@@ -89,6 +90,12 @@ pub fn router(state: AppState) -> Router {
         // answers, error pages) and leaves responses that already have an encoding alone.
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::map_response(headers::security_headers))
+        // Outside every handler and the error pages: they all see the resolved client, and
+        // every cookie set behind an https proxy is marked Secure.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve_client,
+        ))
         .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)))
         .with_state(state)
 }

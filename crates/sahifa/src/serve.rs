@@ -36,6 +36,12 @@ pub struct ServeArgs {
     /// Sender of that mail; default: `noreply@` the base URL's host.
     #[arg(long, env = "SAHIFA_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// Proxies (Varnish, HAProxy, a TLS terminator) whose `X-Forwarded-For`, `Forwarded`
+    /// and `X-Forwarded-Proto` headers name the client and its scheme: addresses and CIDR
+    /// ranges, comma-separated, e.g. `10.0.0.0/8,2001:db8::/32`; default: none, the socket
+    /// peer is the client and those headers are ignored.
+    #[arg(long, env = "SAHIFA_TRUSTED_PROXIES", value_name = "CIDR,...")]
+    pub trusted_proxies: Option<String>,
     /// Server timeouts, limits and the page cache's memory.
     #[command(flatten)]
     pub limits: ServerLimits,
@@ -122,9 +128,54 @@ pub fn parse_addr(addr: &str) -> anyhow::Result<SocketAddr> {
     })
 }
 
+/// Parses `--trusted-proxies` (absent or blank: trust nobody).
+pub fn parse_trusted_proxies(
+    list: Option<&str>,
+) -> anyhow::Result<sahifa_web::client::TrustedProxies> {
+    let proxies = sahifa_web::client::TrustedProxies::parse(list.unwrap_or(""))?;
+    if !proxies.is_empty() {
+        let nets: Vec<String> = proxies.nets().iter().map(ToString::to_string).collect();
+        tracing::info!(
+            "client addresses and https are read from the proxies at {}",
+            nets.join(", ")
+        );
+    }
+    Ok(proxies)
+}
+
+/// The comment setting `comments.ip_header` (a header the admin named, believed from any
+/// peer) gave way to `--trusted-proxies`; an install that still has it stored is told what
+/// to do instead, once per start.
+async fn warn_about_retired_ip_header(
+    db: &sahifa_store::Db,
+    proxies: &sahifa_web::client::TrustedProxies,
+) {
+    let Ok(Some(header)) = db.setting("comments.ip_header").await else {
+        return;
+    };
+    if header.trim().is_empty() {
+        return;
+    }
+    if proxies.is_empty() {
+        tracing::warn!(
+            header = header.trim(),
+            "the comment setting comments.ip_header is no longer used: set --trusted-proxies \
+             (SAHIFA_TRUSTED_PROXIES) to the proxies' addresses, or comments, logins and \
+             sessions all record the proxy's address"
+        );
+    } else {
+        tracing::info!(
+            header = header.trim(),
+            "the comment setting comments.ip_header is no longer used; --trusted-proxies \
+             decides where client addresses come from"
+        );
+    }
+}
+
 /// Opens the database, loads the demo when asked, and serves until SIGTERM or Ctrl-C.
 pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let addr = parse_addr(&args.addr)?;
+    let trusted_proxies = parse_trusted_proxies(args.trusted_proxies.as_deref())?;
     let db = open_database(global).await?;
     if args.demo {
         let loaded = crate::demo::load_if_empty(&db, &global.data_dir)
@@ -147,6 +198,8 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     config.theme_dir = args.theme_dir.clone();
     config.smtp_url = args.smtp_url.clone().filter(|u| !u.trim().is_empty());
     config.smtp_from = args.smtp_from.clone().filter(|f| !f.trim().is_empty());
+    warn_about_retired_ip_header(&db, &trusted_proxies).await;
+    config.trusted_proxies = trusted_proxies;
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
     state.cache().set_budget(
         args.limits

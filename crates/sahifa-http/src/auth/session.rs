@@ -1,9 +1,7 @@
 //! Sessions: a random token in an HttpOnly cookie pointing at a row in the database, so a
 //! session can be revoked at once and is shared by every server process on one PostgreSQL.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use chrono::{Duration, Utc};
@@ -37,7 +35,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value with the attributes every Sahifa cookie carries.
+/// A `Set-Cookie` value with the attributes every Sahifa cookie carries. `Secure` with an
+/// https base URL; a request that reached a trusted https proxy gets it added on the way
+/// out ([`crate::client::resolve_client`]).
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> String {
     let secure = if state.config().base_url.starts_with("https://") {
         "; Secure"
@@ -47,11 +47,11 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
-/// The client address as the socket saw it.
+/// The client's address: the socket peer, or behind a trusted proxy the client it names
+/// (see [`crate::client`]). What sessions, login throttling and comments record.
 pub fn client_ip(parts_extensions: &axum::http::Extensions) -> String {
-    parts_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    crate::client::ClientAddr::of(parts_extensions)
+        .map(|client| client.ip.to_string())
         .unwrap_or_else(|| "unknown".to_string())
 }
 

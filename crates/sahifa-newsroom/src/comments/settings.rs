@@ -73,10 +73,6 @@ pub struct CommentSettings {
     pub per_page: i64,
     /// Days commenter IPs are kept.
     pub ip_days: i64,
-    /// Behind a reverse proxy: the request header carrying the client address (e.g.
-    /// `x-forwarded-for`); empty means the socket address. Only set it when a proxy always
-    /// writes that header, or readers could claim any address.
-    pub ip_header: String,
 }
 
 impl Default for CommentSettings {
@@ -99,7 +95,6 @@ impl Default for CommentSettings {
             thread_depth: 5,
             per_page: 50,
             ip_days: 30,
-            ip_header: String::new(),
         }
     }
 }
@@ -132,12 +127,8 @@ impl CommentSettings {
             "comments.disallowed_words" => self.disallowed_words = value.to_string(),
             "comments.first_time_hold" => self.first_time_hold = bool_of(value),
             "comments.hold_all" => self.hold_all = bool_of(value),
-            "comments.ip_header" => {
-                let name = value.trim().to_ascii_lowercase();
-                if name.is_empty() || is_header_name(&name) {
-                    self.ip_header = name;
-                }
-            }
+            // Unknown keys are ignored, among them the retired `comments.ip_header`: the
+            // client address behind a proxy is the operator's `--trusted-proxies` now.
             _ => {
                 let slot = match key {
                     "comments.captcha_ttl" => Some((&mut self.captcha_ttl, 30, 86_400)),
@@ -185,7 +176,6 @@ impl CommentSettings {
             ("comments.thread_depth", self.thread_depth.to_string()),
             ("comments.per_page", self.per_page.to_string()),
             ("comments.ip_days", self.ip_days.to_string()),
-            ("comments.ip_header", self.ip_header.clone()),
         ]
     }
 }
@@ -213,13 +203,4 @@ pub fn list_match(list: &str, fields: &[&str]) -> Option<String> {
             haystacks.iter().any(|h| h.contains(&w))
         })
         .map(str::to_string)
-}
-
-/// Whether `name` is a valid HTTP header name (RFC 9110 token characters), so a typo in the
-/// setting cannot make every lookup fail.
-fn is_header_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

@@ -479,7 +479,9 @@ async fn submit_inner(
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let headers = request.headers().clone();
-    let socket_ip = sahifa_http::auth::session::client_ip(request.extensions());
+    // The socket peer, or behind a trusted proxy the client it names: never an address the
+    // client chose (see `sahifa_http::client`).
+    let ip = sahifa_http::auth::session::client_ip(request.extensions());
     let axum::Form(fields): axum::Form<Vec<(String, String)>> =
         axum::Form::from_request(request, state)
             .await
@@ -494,8 +496,6 @@ async fn submit_inner(
         .ok_or(AppError::NotFound)?;
     let site = state.site().await?;
     let t = |key: &str| state.catalog().text(site.lang, key);
-    let settings = CommentSettings::load(db).await?;
-    let ip = client_ip(&settings, &headers, &socket_ip);
     // The public form carries no CSRF token, so a post a browser marks as cross-site never
     // counts as staff (it would be approved and marked as the newsroom's): it is treated
     // as an anonymous reader's.
@@ -644,23 +644,6 @@ fn remember_cookie(state: &AppState, value: &str, max_age: i64) -> String {
         ""
     };
     format!("{REMEMBER_COOKIE}={value}; Path=/; SameSite=Lax; Max-Age={max_age}{secure}")
-}
-
-/// The commenter's address: from the configured proxy header when there is one (its last
-/// entry, the one the nearest proxy appended, since earlier ones are whatever the client
-/// sent), else the socket's.
-pub fn client_ip(settings: &CommentSettings, headers: &HeaderMap, socket: &str) -> String {
-    if settings.ip_header.is_empty() {
-        return socket.to_string();
-    }
-    headers
-        .get_all(settings.ip_header.as_str())
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|part| part.trim().parse::<std::net::IpAddr>().ok())
-        .next_back()
-        .map_or_else(|| socket.to_string(), |ip| ip.to_string())
 }
 
 /// The periodic privacy sweep (see [`sahifa_newsroom::Newsroom::sweep_comments`]), logged.

@@ -23,6 +23,7 @@ mod hostile;
 mod http;
 mod newsroom;
 mod pages;
+mod proxies;
 mod public_phone;
 mod search;
 mod search_browser;
