@@ -724,3 +724,6 @@ admin-telegram-reason-category = القسم «{ $name }» لا يُنشر في �
 admin-telegram-reason-network = خطأ في الاتصال:
 admin-telegram-reason-gave-up = توقّفت المحاولات (عددها { $count }):
 admin-telegram-reason-telegram = ردّ تلغرام:
+
+## Shared media storage
+admin-media-store-failed = تعذّر حفظ الصورة في مخزن الوسائط، ولم يُحفظ منها شيء. لم يتغيّر شيء في المكتبة؛ حاول مجدداً بعد قليل، وإن تكرّر الخطأ فأبلغ مدير الموقع.

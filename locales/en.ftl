@@ -707,3 +707,6 @@ admin-telegram-reason-category = The category «{ $name }» is not posted to the
 admin-telegram-reason-network = Network error:
 admin-telegram-reason-gave-up = Gave up after { $count } attempts:
 admin-telegram-reason-telegram = Telegram answered:
+
+## Shared media storage
+admin-media-store-failed = The image could not be saved to the media store, so none of it was kept. Nothing in the library changed; please try again shortly, and tell the site administrator if it keeps happening.

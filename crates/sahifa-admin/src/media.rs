@@ -4,17 +4,17 @@
 //! An upload is processed by `sahifa-media` on the blocking pool, at most
 //! [`PARALLEL_PROCESSING`] at a time, so a burst of large photos cannot exhaust memory or
 //! starve the threads that serve readers. The clean original and every variant are
-//! written under `<data-dir>/media/uploads/`; if any file or the database row cannot be
-//! written, everything already written is removed, so a failed upload stores nothing.
+//! stored first (under `uploads/` in the configured media store), the database row after;
+//! if any object or the row cannot be written, every object already stored is removed, so
+//! a failed upload stores nothing and no record ever points at a missing file.
 
 use std::collections::HashMap;
-use std::path::{Path as FsPath, PathBuf};
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::Semaphore;
 
 use sahifa_media::{Limits, MediaError, MediaKind, Processed};
@@ -25,7 +25,8 @@ use super::{FormFields, form_with_csrf, notice, render_with_status, require};
 use sahifa_http::auth::{Capability, CurrentUser, csrf};
 use sahifa_http::error::AppError;
 use sahifa_http::i18n::Arg;
-use sahifa_http::media::{StoredVariant, original_url, srcset, thumb_url, uploads_dir, variants};
+use sahifa_http::media::{StoredVariant, original_url, srcset, thumb_url, variants};
+use sahifa_http::media_store::{MediaKey, MediaStore, MediaStoreError};
 use sahifa_http::state::AppState;
 use sahifa_newsroom::permissions::can_manage_media;
 use sahifa_site::pages::see_other;
@@ -318,45 +319,46 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, StatusCode> {
     Ok(upload)
 }
 
-/// Creates `path` (never replacing an existing file) with `bytes`.
-async fn write_new(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .await?;
-    file.write_all(bytes).await?;
-    file.sync_all().await
-}
-
-async fn remove_all(paths: &[PathBuf]) {
-    for path in paths {
-        if let Err(err) = tokio::fs::remove_file(path).await
-            && err.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::warn!(path = %path.display(), error = %err, "could not remove a media file");
+/// Removes stored objects, logging (not failing on) what cannot be removed: a leftover
+/// object is harmless, it is only ever reached through a record.
+async fn remove_all(store: &MediaStore, keys: &[MediaKey]) {
+    for key in keys {
+        if let Err(err) = store.delete(key).await {
+            tracing::warn!(key = %key, error = %err, "could not remove a media file");
         }
     }
 }
 
-/// Writes the original and the variants; on failure removes what was written.
+/// The key of an upload's file, from names this module made (a stem of token characters
+/// plus a suffix), so always a valid key; refused as an internal error if ever not.
+fn upload_key(file: &str) -> Result<MediaKey, AppError> {
+    MediaKey::upload(file).ok_or_else(|| AppError::Internal(format!("bad media name {file:?}")))
+}
+
+/// Stores the original and the variants; on failure removes what was stored.
 async fn write_files(
-    dir: &FsPath,
+    store: &MediaStore,
     stem: &str,
     processed: &Processed,
-) -> Result<(Vec<PathBuf>, Vec<StoredVariant>), AppError> {
+) -> Result<(Vec<MediaKey>, Vec<StoredVariant>), MediaStoreError> {
     let mut written = Vec::new();
-    let result: std::io::Result<Vec<StoredVariant>> = async {
-        tokio::fs::create_dir_all(dir).await?;
-        let original = dir.join(format!("{stem}.{}", processed.kind.extension()));
-        write_new(&original, &processed.original).await?;
-        written.push(original);
+    let result: Result<Vec<StoredVariant>, MediaStoreError> = async {
+        let invalid = |file: &str| MediaStoreError {
+            backend: "media",
+            message: format!("bad media name {file:?}"),
+        };
+        let original = format!("{stem}.{}", processed.kind.extension());
+        let key = MediaKey::upload(&original).ok_or_else(|| invalid(&original))?;
+        store
+            .put(&key, Bytes::copy_from_slice(&processed.original))
+            .await?;
+        written.push(key);
         let mut stored = Vec::with_capacity(processed.variants.len());
         for v in &processed.variants {
             let file = format!("{stem}-{}", v.suffix);
-            let path = dir.join(&file);
-            write_new(&path, &v.bytes).await?;
-            written.push(path);
+            let key = MediaKey::upload(&file).ok_or_else(|| invalid(&file))?;
+            store.put(&key, Bytes::copy_from_slice(&v.bytes)).await?;
+            written.push(key);
             stored.push(StoredVariant {
                 file,
                 width: v.width,
@@ -369,8 +371,8 @@ async fn write_files(
     match result {
         Ok(stored) => Ok((written, stored)),
         Err(err) => {
-            remove_all(&written).await;
-            Err(AppError::Internal(format!("writing media files: {err}")))
+            remove_all(store, &written).await;
+            Err(err)
         }
     }
 }
@@ -457,12 +459,28 @@ pub async fn upload_media(
         .chars()
         .take(16)
         .collect();
-    let dir = uploads_dir(&state.config().data_dir);
-    let (written, stored) = write_files(&dir, &stem, &processed).await?;
+    let store = &state.config().media_store;
+    let (written, stored) = match write_files(store, &stem, &processed).await {
+        Ok(done) => done,
+        Err(err) => {
+            // Nothing was recorded and what was stored is removed: the admin can retry.
+            tracing::error!(error = %err, "cannot store an upload");
+            let message = state
+                .catalog()
+                .text(state.site().await?.lang, "admin-media-store-failed");
+            return refuse(
+                upload.alt,
+                upload.caption,
+                message,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await;
+        }
+    };
     let variants = match serde_json::to_string(&stored) {
         Ok(v) => v,
         Err(err) => {
-            remove_all(&written).await;
+            remove_all(store, &written).await;
             return Err(AppError::Internal(err.to_string()));
         }
     };
@@ -482,7 +500,7 @@ pub async fn upload_media(
         Ok(_) => Ok(see_other("/admin/media?msg=uploaded")),
         Err(err) => {
             // No record, no files: a refused or failed write leaves nothing behind.
-            remove_all(&written).await;
+            remove_all(store, &written).await;
             match err {
                 NewsroomError::Invalid(fields) => {
                     let key = fields.first().map_or("admin-error-fix-below", |f| f.key);
@@ -561,13 +579,14 @@ pub async fn delete_media(
     };
     // The record is gone: the files follow (a leftover file is harmless, a record
     // pointing at no file is not).
-    let dir = uploads_dir(&state.config().data_dir);
-    let mut files = vec![dir.join(format!(
+    let mut files = vec![upload_key(&format!(
         "{}.{}",
         media.stem,
         sahifa_http::media::extension(&media.kind)
-    ))];
-    files.extend(variants(&media).into_iter().map(|v| dir.join(v.file)));
-    remove_all(&files).await;
+    ))?];
+    for v in variants(&media) {
+        files.push(upload_key(&v.file)?);
+    }
+    remove_all(&state.config().media_store, &files).await;
     Ok(see_other("/admin/media?msg=deleted"))
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod headers;
 pub mod i18n;
 pub mod media;
+pub mod media_store;
 pub mod responses;
 pub mod serving;
 pub mod state;

@@ -1,7 +1,8 @@
 //! Where stored media files live and how their URLs look.
 //!
-//! Uploads are written to `<data-dir>/media/uploads/<stem>.<ext>` with responsive
-//! variants beside them (`<stem>-640w.webp`, ...); `/media/...` serves them.
+//! Uploads are stored as `uploads/<stem>.<ext>` with responsive variants beside them
+//! (`<stem>-640w.webp`, ...) in the media store ([`crate::media_store`]; by default the
+//! folder `<data-dir>/media/`); `/media/...` serves them from there.
 
 use std::path::PathBuf;
 
@@ -28,7 +29,7 @@ pub fn extension(kind: &str) -> &'static str {
     }
 }
 
-/// Folder of uploaded files.
+/// Folder of uploaded files in the local media store.
 pub fn uploads_dir(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("media").join("uploads")
 }

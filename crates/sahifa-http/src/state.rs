@@ -38,6 +38,9 @@ pub struct WebConfig {
     pub smtp_url: Option<String>,
     /// The mail's sender; default `noreply@` the base URL's host.
     pub smtp_from: Option<String>,
+    /// Where uploads and their variants are kept and `/media/...` reads them from; default
+    /// the folder `<data-dir>/media` (see [`crate::media_store`]).
+    pub media_store: crate::media_store::MediaStore,
     /// Proxies whose `X-Forwarded-For`/`Forwarded`/`X-Forwarded-Proto` are believed
     /// (`--trusted-proxies`); default none (see [`crate::client`]).
     pub trusted_proxies: crate::client::TrustedProxies,
@@ -46,6 +49,7 @@ pub struct WebConfig {
 impl WebConfig {
     /// The defaults for everything but the data dir and the public origin.
     pub fn new(data_dir: PathBuf, base_url: String) -> WebConfig {
+        let media_store = crate::media_store::MediaStore::local(data_dir.join("media"));
         WebConfig {
             data_dir,
             theme_dir: None,
@@ -56,6 +60,7 @@ impl WebConfig {
             scheduler_every: std::time::Duration::from_secs(1),
             smtp_url: None,
             smtp_from: None,
+            media_store,
             trusted_proxies: crate::client::TrustedProxies::none(),
         }
     }

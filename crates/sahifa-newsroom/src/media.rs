@@ -1,8 +1,9 @@
 //! Media-library use cases: record an upload, edit its alt text and caption, delete it.
 //!
-//! The files themselves are processed and written by the web layer (`sahifa-media` on the
-//! blocking pool) before the record is; when a use case refuses or fails, the caller
-//! removes the files it wrote, so a refused upload stores nothing.
+//! The files themselves are processed and stored by the web layer (`sahifa-media` on the
+//! blocking pool, then the configured media store: local folder, S3 bucket or PostgreSQL)
+//! before the record is; when a use case refuses or fails, the caller removes the objects
+//! it stored, so a refused upload stores nothing and no record points at a missing file.
 
 use sahifa_store::{MediaRow, NewMedia, Tx};
 use sahifa_text::clean::xml_safe;

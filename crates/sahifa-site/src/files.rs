@@ -1,16 +1,14 @@
 //! Static theme assets and stored media files.
 
-use std::path::{Component, PathBuf};
-
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use sahifa_http::encoded::representation_headers;
 use sahifa_http::error::AppError;
+use sahifa_http::media_store::{MediaKey, MediaStoreError, ObjectInfo};
 use sahifa_http::state::AppState;
-use sahifa_http::theme::content_type;
 
 /// `GET /static/{*path}`: a content-hashed theme asset, cacheable for a year.
 pub async fn serve_asset(
@@ -38,120 +36,119 @@ pub async fn serve_asset(
     (headers, Body::from(bytes)).into_response()
 }
 
-/// `GET /media/{*path}`: a file under `<data-dir>/media`. Paths that try to leave that
-/// folder are refused, and so are symbolic links inside it: uploads are only ever regular
-/// files, and a link (planted by a careless restore or a compromised tool) could point
-/// anywhere on the machine.
-pub async fn serve_media(State(state): State<AppState>, Path(path): Path<String>) -> Response {
-    let Some(relative) = safe_relative(&path) else {
+/// `GET /media/{*path}` (and `HEAD`): a stored media file, from whichever store the
+/// server was started with (`--media-store`): the same URLs for every backend. Paths that
+/// try to leave the media folder are not keys and get 404; the local store also refuses
+/// symbolic links inside it (see `sahifa_http::media_store`).
+///
+/// A conditional request or a `HEAD` is answered from the object's size and validator
+/// without reading its bytes (for a remote store: one small request instead of the file).
+pub async fn serve_media(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    method: Method,
+    request: HeaderMap,
+) -> Response {
+    let Some(key) = MediaKey::parse(&path) else {
         return AppError::NotFound.into_response();
     };
-    let root = state.config().data_dir.join("media");
-    let Some(full) = regular_file_under(&root, &relative).await else {
-        return AppError::NotFound.into_response();
-    };
-    match tokio::fs::read(&full).await {
-        Ok(bytes) => {
-            let mut headers = HeaderMap::new();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(&path)),
-            );
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            );
-            if path.ends_with(".svg") {
-                // An SVG can carry script; served as a document it must not run any.
-                headers.insert(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(
-                        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-                    ),
-                );
-            }
-            (headers, Body::from(bytes)).into_response()
+    let store = &state.config().media_store;
+    let conditional = request.contains_key(header::IF_NONE_MATCH);
+    if method == Method::HEAD || conditional {
+        let info = match store.head(&key).await {
+            Ok(Some(info)) => info,
+            Ok(None) => return AppError::NotFound.into_response(),
+            Err(err) => return unavailable(&err),
+        };
+        let headers = media_headers(&key, &info);
+        if etag_matches(&request, &info.etag) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        Err(_) => AppError::NotFound.into_response(),
+        if method == Method::HEAD {
+            let mut headers = headers;
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(info.size));
+            return (headers, Body::empty()).into_response();
+        }
+    }
+    match store.get(&key).await {
+        Ok(Some(object)) => {
+            (media_headers(&key, &object.info), Body::from(object.bytes)).into_response()
+        }
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(err) => unavailable(&err),
     }
 }
 
-/// `root/relative` when every step below `root` is a real folder and the last a regular
-/// file, none of them a symbolic link. (`root` itself may be a link: that is the operator's
-/// choice of where media live.)
-async fn regular_file_under(root: &std::path::Path, relative: &std::path::Path) -> Option<PathBuf> {
-    let mut at = root.to_path_buf();
-    let mut parts = relative.components().peekable();
-    while let Some(part) = parts.next() {
-        at.push(part);
-        let meta = tokio::fs::symlink_metadata(&at).await.ok()?;
-        let last = parts.peek().is_none();
-        let fits = if last { meta.is_file() } else { meta.is_dir() };
-        if !fits {
-            return None;
-        }
-    }
-    Some(at)
+/// A store that does not answer: an internal error (logged), never a 404 (the file may
+/// well exist, and a 404 would be cached as its absence).
+fn unavailable(err: &MediaStoreError) -> Response {
+    AppError::Internal(format!("cannot read a media file: {err}")).into_response()
 }
 
-fn safe_relative(path: &str) -> Option<PathBuf> {
-    let candidate = std::path::Path::new(path);
-    let mut out = PathBuf::new();
-    for part in candidate.components() {
-        match part {
-            Component::Normal(p) => out.push(p),
-            _ => return None,
-        }
+/// Type, caching and validators of a media response.
+fn media_headers(key: &MediaKey, info: &ObjectInfo) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(key.content_type()),
+    );
+    // A day, as before the store existed: upload names are never reused, but a deleted
+    // image (a takedown) should leave shared caches within a day, not a year.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    if let Ok(etag) = HeaderValue::from_str(&info.etag) {
+        headers.insert(header::ETAG, etag);
     }
-    (!out.as_os_str().is_empty()).then_some(out)
+    if let Some(modified) = info.last_modified
+        && let Ok(value) =
+            HeaderValue::from_str(&modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+    {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
+    if key.as_str().ends_with(".svg") {
+        // An SVG can carry script; served as a document it must not run any.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        );
+    }
+    headers
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for it).
+fn etag_matches(request: &HeaderMap, etag: &str) -> bool {
+    let Some(value) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let ours = etag.strip_prefix("W/").unwrap_or(etag);
+    value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag == ours
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{regular_file_under, safe_relative};
+    use axum::http::{HeaderMap, HeaderValue, header};
 
-    #[cfg(unix)]
-    #[tokio::test]
-    async fn symbolic_links_are_not_followed() {
-        let dir = tempfile_dir();
-        let root = dir.join("media");
-        std::fs::create_dir_all(root.join("uploads")).expect("mkdir");
-        std::fs::write(root.join("uploads/a.jpg"), b"jpg").expect("write");
-        std::fs::write(dir.join("secret.txt"), b"secret").expect("write");
-        std::os::unix::fs::symlink(dir.join("secret.txt"), root.join("uploads/b.jpg"))
-            .expect("symlink");
-        std::os::unix::fs::symlink(root.join("uploads"), root.join("linked")).expect("symlink");
-        let found = |p: &'static str| {
-            let root = root.clone();
-            async move { regular_file_under(&root, std::path::Path::new(p)).await }
-        };
-        assert!(found("uploads/a.jpg").await.is_some());
-        assert!(found("uploads/b.jpg").await.is_none(), "file link followed");
-        assert!(
-            found("linked/a.jpg").await.is_none(),
-            "folder link followed"
-        );
-        assert!(found("uploads").await.is_none(), "a folder is not a file");
-        assert!(found("uploads/missing.jpg").await.is_none());
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "sahifa-files-test-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
-    }
+    use super::etag_matches;
 
     #[test]
-    fn refuses_escapes() {
-        assert!(safe_relative("../etc/passwd").is_none());
-        assert!(safe_relative("/etc/passwd").is_none());
-        assert!(safe_relative("demo/../../x").is_none());
-        assert!(safe_relative("demo/oil.svg").is_some());
+    fn validators_compare_weakly() {
+        let with = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::IF_NONE_MATCH, HeaderValue::from_static(v));
+            h
+        };
+        assert!(etag_matches(&with("\"a1\""), "\"a1\""));
+        assert!(etag_matches(&with("W/\"a1\", \"b2\""), "\"a1\""));
+        assert!(etag_matches(&with("*"), "\"a1\""));
+        assert!(!etag_matches(&with("\"a1-x\""), "\"a1\""));
+        assert!(!etag_matches(&HeaderMap::new(), "\"a1\""));
     }
 }

@@ -39,6 +39,7 @@ pub mod backup;
 pub mod comments;
 mod distribution;
 pub mod media;
+pub mod media_objects;
 pub mod newsroom;
 pub mod password_resets;
 pub mod redirects;

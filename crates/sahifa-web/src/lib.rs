@@ -13,6 +13,7 @@
 pub use sahifa_admin as admin;
 pub use sahifa_admin::api as admin_api;
 pub use sahifa_admin::telegram as admin_telegram;
+pub use sahifa_http::media_store;
 pub use sahifa_http::{
     auth, cache, client, encoded, error, headers, i18n, media, responses, serving, state, theme,
     urls,

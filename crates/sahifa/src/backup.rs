@@ -18,8 +18,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
 use sahifa_store::Db;
+use sahifa_web::media_store::MediaStoreSpec;
 
 use crate::global::{Global, database_url};
+use crate::media_store::MediaStoreArgs;
 
 /// Options of `sahifa backup`.
 #[derive(Debug, Args, Clone)]
@@ -29,6 +31,9 @@ pub struct BackupArgs {
     /// Replace FILE when it exists.
     #[arg(long)]
     pub force: bool,
+    /// Where media are kept (said in the output: what this backup holds and what not).
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 /// Options of `sahifa restore`.
@@ -36,6 +41,9 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// A file written by `sahifa backup`.
     pub file: PathBuf,
+    /// Where media are kept (said in the output: what the restore brings back and what not).
+    #[command(flatten)]
+    pub media: MediaStoreArgs,
 }
 
 /// Where a configured database lives.
@@ -66,8 +74,16 @@ fn target(global: &Global) -> anyhow::Result<Target> {
 pub async fn backup(global: &Global, args: BackupArgs) -> anyhow::Result<()> {
     let database = match target(global)? {
         Target::Sqlite(path) => path,
-        Target::Postgres(url) => return postgres_guidance(&url, &args.file, Direction::Backup),
+        Target::Postgres(url) => {
+            return postgres_guidance(&url, &args.file, Direction::Backup, &args.media);
+        }
     };
+    if args.media.media_store == MediaStoreSpec::Postgres {
+        bail!(
+            "--media-store postgres needs a PostgreSQL database; this one is SQLite ({})",
+            database.display()
+        );
+    }
     if !database.exists() {
         bail!("there is no database at {}", database.display());
     }
@@ -94,6 +110,7 @@ pub async fn backup(global: &Global, args: BackupArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", args.file.display()))?;
     let bytes = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     println!("backup written: {} ({bytes} bytes)", args.file.display());
+    println!("{}", media_note(global, &args.media, Direction::Backup));
     Ok(())
 }
 
@@ -101,7 +118,9 @@ pub async fn backup(global: &Global, args: BackupArgs) -> anyhow::Result<()> {
 pub async fn restore(global: &Global, args: RestoreArgs) -> anyhow::Result<()> {
     let database = match target(global)? {
         Target::Sqlite(path) => path,
-        Target::Postgres(url) => return postgres_guidance(&url, &args.file, Direction::Restore),
+        Target::Postgres(url) => {
+            return postgres_guidance(&url, &args.file, Direction::Restore, &args.media);
+        }
     };
     let info = sahifa_store::backup::inspect_sqlite_backup(&args.file)
         .await
@@ -156,6 +175,7 @@ pub async fn restore(global: &Global, args: RestoreArgs) -> anyhow::Result<()> {
         println!("the previous database was kept as {}", kept.display());
     }
     println!("the search index is rebuilt when the server next starts");
+    println!("{}", media_note(global, &args.media, Direction::Restore));
     Ok(())
 }
 
@@ -192,7 +212,12 @@ enum Direction {
 
 /// Prints the `pg_dump`/`pg_restore` commands for the configured database; always an
 /// error, so nothing mistakes the guidance for a finished backup or restore.
-fn postgres_guidance(url: &str, file: &Path, direction: Direction) -> anyhow::Result<()> {
+fn postgres_guidance(
+    url: &str,
+    file: &Path,
+    direction: Direction,
+    media: &MediaStoreArgs,
+) -> anyhow::Result<()> {
     let shown = hide_password(url);
     let name = url
         .rsplit('/')
@@ -205,15 +230,81 @@ fn postgres_guidance(url: &str, file: &Path, direction: Direction) -> anyhow::Re
         Direction::Backup => eprintln!(
             "The database is PostgreSQL ({name}): back it up with the server's own tool, e.g.\n  \
              pg_dump --format=custom --file={file} '{shown}'\n\
-             (the password, if any, from PGPASSWORD or ~/.pgpass), and copy the data dir's media/ folder."
+             (the password, if any, from PGPASSWORD or ~/.pgpass).\n{}",
+            media_note_pg(media, direction)
         ),
         Direction::Restore => eprintln!(
             "The database is PostgreSQL ({name}): stop the server, then restore with\n  \
              pg_restore --clean --if-exists --no-owner --dbname='{shown}' {file}\n\
-             and start the server (it rebuilds its search index)."
+             and start the server (it rebuilds its search index).\n{}",
+            media_note_pg(media, direction)
         ),
     }
     bail!("sahifa does not copy PostgreSQL databases itself; use pg_dump/pg_restore as shown above")
+}
+
+/// What a SQLite backup or restore does about media: never copied by this command, so
+/// the output says where they are and what to do, rather than implying they were saved.
+fn media_note(global: &Global, media: &MediaStoreArgs, direction: Direction) -> String {
+    match (&media.media_store, direction) {
+        (MediaStoreSpec::S3 { .. }, Direction::Backup) => format!(
+            "media are NOT in this backup: they are in {}; back the bucket up with the \
+             object store's own tools (versioning, replication or a bucket copy)",
+            s3_place(&media.media_store)
+        ),
+        (MediaStoreSpec::S3 { .. }, Direction::Restore) => format!(
+            "media were not touched: they stay in {}, as the bucket's own backup left them",
+            s3_place(&media.media_store)
+        ),
+        (_, Direction::Backup) => format!(
+            "media are NOT in this backup: copy the folder {} too (e.g. rsync -a)",
+            global.data_dir.join("media").display()
+        ),
+        (_, Direction::Restore) => format!(
+            "media were not touched: restore the folder {} from the copy made with the backup",
+            global.data_dir.join("media").display()
+        ),
+    }
+}
+
+/// The same for a PostgreSQL database, whose dump holds `media_objects` with the rest.
+fn media_note_pg(media: &MediaStoreArgs, direction: Direction) -> String {
+    match (&media.media_store, direction) {
+        (MediaStoreSpec::Postgres, Direction::Backup) => {
+            "Media are in the database (table media_objects): the dump includes them.".to_string()
+        }
+        (MediaStoreSpec::Postgres, Direction::Restore) => {
+            "Media are in the database (table media_objects): the restore brings them back."
+                .to_string()
+        }
+        (MediaStoreSpec::S3 { .. }, Direction::Backup) => format!(
+            "Media are NOT in the dump: they are in {}; back the bucket up with the object \
+             store's own tools.",
+            s3_place(&media.media_store)
+        ),
+        (MediaStoreSpec::S3 { .. }, Direction::Restore) => format!(
+            "Media are not in the dump: they stay in {}.",
+            s3_place(&media.media_store)
+        ),
+        (MediaStoreSpec::Local, Direction::Backup) => {
+            "Media are NOT in the dump: copy the data dir's media/ folder too.".to_string()
+        }
+        (MediaStoreSpec::Local, Direction::Restore) => {
+            "Media are not in the dump: restore the data dir's media/ folder from its copy."
+                .to_string()
+        }
+    }
+}
+
+/// `the S3 bucket NAME (prefix P)`, from the configuration alone (no network).
+fn s3_place(spec: &MediaStoreSpec) -> String {
+    match spec {
+        MediaStoreSpec::S3 { bucket, prefix } if !prefix.is_empty() => {
+            format!("the S3 bucket {bucket} (prefix {})", prefix.join("/"))
+        }
+        MediaStoreSpec::S3 { bucket, .. } => format!("the S3 bucket {bucket}"),
+        _ => String::new(),
+    }
 }
 
 /// The URL as it may be printed: a password becomes `***` (PGPASSWORD supplies it).

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use sahifa_newsroom::taxonomy::{AuthorDraft, CategoryDraft};
 use sahifa_newsroom::{Actor, Newsroom};
 use sahifa_store::{ArticleInput, ArticleStatus, Db, Image, SiteSettings};
+use sahifa_web::media_store::{Bytes, MediaKey, MediaStore};
 
 const DEMO_JSON: &str = include_str!("../demo/demo.json");
 const SEED_ARTICLE: &str = include_str!("../demo/seed-article.txt");
@@ -127,14 +128,21 @@ pub fn parse_seed_article(text: &str) -> anyhow::Result<SeedArticle> {
     })
 }
 
-/// Loads the demo site when the database holds no content yet. Returns whether it loaded.
+/// Loads the demo site when the database holds no content yet, its images into the
+/// folder `<data_dir>/media`. Returns whether it loaded.
 pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
+    load_if_empty_into(db, &MediaStore::local(data_dir.join("media"))).await
+}
+
+/// Loads the demo site when the database holds no content yet, its images into `media`
+/// (the store the server was started with). Returns whether it loaded.
+pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<bool> {
     if db.article_count().await? > 0 || !db.categories().await?.is_empty() {
         tracing::info!("database already has content: demo not loaded");
         return Ok(false);
     }
     let demo: Demo = serde_json::from_str(DEMO_JSON).context("demo.json is malformed")?;
-    copy_media(data_dir)?;
+    copy_media(media).await?;
 
     let newsroom = Newsroom::new(db.clone());
     // The settings use case takes the channel as typed in the form, `@name`.
@@ -300,17 +308,21 @@ fn image(i: &DemoImage) -> Image {
     }
 }
 
-fn copy_media(data_dir: &Path) -> anyhow::Result<()> {
-    let target = data_dir.join("media").join("demo");
-    std::fs::create_dir_all(&target)
-        .with_context(|| format!("cannot create {}", target.display()))?;
+/// Stores the demo images under `demo/` (served as `/media/demo/...`).
+async fn copy_media(media: &MediaStore) -> anyhow::Result<()> {
     for file in DEMO_MEDIA.files() {
-        let Some(name) = file.path().file_name() else {
+        let Some(name) = file.path().file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        let path = target.join(name);
-        std::fs::write(&path, file.contents())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let key = MediaKey::parse(&format!("demo/{name}"))
+            .with_context(|| format!("the demo image name {name:?} is not a media key"))?;
+        media
+            .put(&key, Bytes::from_static(file.contents()))
+            .await
+            .with_context(|| format!("cannot store the demo image {key}"))?;
+    }
+    Ok(())
+}
     }
     Ok(())
 }

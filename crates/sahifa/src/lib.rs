@@ -10,5 +10,6 @@ pub mod cli;
 pub mod demo;
 pub mod global;
 pub mod import_jsonl;
+pub mod media_store;
 pub mod search;
 pub mod serve;

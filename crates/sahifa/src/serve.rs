@@ -48,6 +48,9 @@ pub struct ServeArgs {
     /// Telegram worker timing.
     #[command(flatten)]
     pub telegram: TelegramTuning,
+    /// Where media are kept.
+    #[command(flatten)]
+    pub media: crate::media_store::MediaStoreArgs,
 }
 
 /// How long clients may take, how many may connect, and how much memory rendered pages
@@ -177,8 +180,10 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let addr = parse_addr(&args.addr)?;
     let trusted_proxies = parse_trusted_proxies(args.trusted_proxies.as_deref())?;
     let db = open_database(global).await?;
+    let media_store = crate::media_store::open(&global.data_dir, &args.media, &db).await?;
+    tracing::info!("media are kept in {}", media_store.describe());
     if args.demo {
-        let loaded = crate::demo::load_if_empty(&db, &global.data_dir)
+        let loaded = crate::demo::load_if_empty_into(&db, &media_store)
             .await
             .context("cannot load the demo content")?;
         if loaded {
@@ -200,6 +205,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     config.smtp_from = args.smtp_from.clone().filter(|f| !f.trim().is_empty());
     warn_about_retired_ip_header(&db, &trusted_proxies).await;
     config.trusted_proxies = trusted_proxies;
+    config.media_store = media_store;
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
     state.cache().set_budget(
         args.limits

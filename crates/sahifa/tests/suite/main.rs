@@ -21,6 +21,7 @@ mod feeds;
 mod forgot_password;
 mod hostile;
 mod http;
+mod media_store;
 mod newsroom;
 mod pages;
 mod proxies;
