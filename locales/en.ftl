@@ -710,3 +710,8 @@ admin-telegram-reason-telegram = Telegram answered:
 
 ## Shared media storage
 admin-media-store-failed = The image could not be saved to the media store, so none of it was kept. Nothing in the library changed; please try again shortly, and tell the site administrator if it keeps happening.
+
+## Forms too large to read
+error-413-title = Request too large
+error-413-message = What was sent is larger than this page accepts, and none of it was saved.
+admin-error-form-too-large = The form is too large to save: the body is far over the limit. Shorten it or split it into several items, then save again. Nothing saved before has changed.

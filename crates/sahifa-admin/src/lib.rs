@@ -27,7 +27,7 @@ pub mod users;
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::FromRequest;
+use axum::extract::{DefaultBodyLimit, FromRequest};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -57,11 +57,15 @@ pub fn router() -> Router<AppState> {
         .route("/articles", get(articles::list_articles))
         .route(
             "/articles/new",
-            get(articles::new_article).post(articles::create_article),
+            get(articles::new_article)
+                .post(articles::create_article)
+                .layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
         )
         .route(
             "/articles/{id}",
-            get(articles::edit_article).post(articles::save_article),
+            get(articles::edit_article)
+                .post(articles::save_article)
+                .layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
         )
         .route("/articles/{id}/delete", post(articles::delete_article))
         .route(
@@ -125,6 +129,12 @@ pub fn router() -> Router<AppState> {
         .route("/media/{id}/delete", post(media::delete_media))
 }
 
+/// The largest editor form read: a body at the renderer's limit, every byte of it
+/// percent-encoded (an Arabic letter is two UTF-8 bytes, six once encoded), with the other
+/// fields beside it. Bodies past the renderer's limit but under this one get the body
+/// field's own message; beyond it the whole form is refused as too large, in words.
+pub const EDITOR_FORM_BODY: usize = 3 * sahifa_text::markdown::MAX_BODY_BYTES + (1 << 20);
+
 /// A form body as name → value pairs (repeated names keep their last value).
 pub struct FormFields(pub HashMap<String, String>);
 
@@ -164,10 +174,17 @@ pub async fn form_with_csrf(
     request: axum::extract::Request,
 ) -> Result<FormFields, AppError> {
     // A body that is not a form cannot carry the token: refuse it as a forgery would be.
+    // One too large to read is no forgery, and the editor says so in words.
     let axum::Form(fields): axum::Form<Vec<(String, String)>> =
         axum::Form::from_request(request, state)
             .await
-            .map_err(|_| AppError::Forbidden)?;
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge("admin-error-form-too-large")
+                } else {
+                    AppError::Forbidden
+                }
+            })?;
     let fields: HashMap<String, String> = fields.into_iter().collect();
     csrf::verify(
         state,

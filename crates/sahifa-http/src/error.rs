@@ -35,6 +35,9 @@ pub enum AppError {
     /// The write collides with another; the catalogue key says how.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The request body is larger than this route accepts; the catalogue key says which.
+    #[error("too large: {0}")]
+    TooLarge(&'static str),
     /// Too many attempts; the catalogue key says what to do.
     #[error("rate limited: {0}")]
     RateLimited(&'static str, Option<u64>),
@@ -85,6 +88,7 @@ impl AppError {
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -94,7 +98,9 @@ impl AppError {
     fn message_key(&self) -> Option<&'static str> {
         match self {
             AppError::Invalid(fields) => fields.first().map(|f| f.key),
-            AppError::Conflict(key) | AppError::RateLimited(key, _) => Some(key),
+            AppError::Conflict(key) | AppError::RateLimited(key, _) | AppError::TooLarge(key) => {
+                Some(key)
+            }
             _ => None,
         }
     }
@@ -205,6 +211,7 @@ impl From<AppError> for ApiError {
             ),
             AppError::Conflict(key) => (StatusCode::CONFLICT, "conflict", *key),
             AppError::RateLimited(key, _) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", *key),
+            AppError::TooLarge(key) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", *key),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "api request failed");
                 (

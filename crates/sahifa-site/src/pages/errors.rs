@@ -99,6 +99,7 @@ pub async fn error_page_with(
         403 => ("error-403-title", "error-403-message"),
         405 => ("error-405-title", "error-400-message"),
         409 => ("error-409-title", "error-conflict"),
+        413 => ("error-413-title", "error-413-message"),
         422 => ("error-422-title", "admin-error-fix-below"),
         429 => ("error-429-title", "error-429-message"),
         _ => ("error-500-title", "error-500-message"),

@@ -148,9 +148,8 @@ app_test!(
             );
         }
 
-        // Through the editor form: saving and previewing. ASCII, so that the form stays
-        // under the request size limit once URL-encoded (an Arabic letter takes 6 bytes).
-        let oversized = "a".repeat(sahifa_text::markdown::MAX_BODY_BYTES + 1);
+        // Through the editor form: saving and previewing, in Arabic, whose letters take six
+        // bytes each once URL-encoded: the editor's form limit leaves room for that.
         let editor = login(&app, "e@example.com", PASSWORD).await;
         for action in ["save", "preview"] {
             let response = editor
@@ -171,6 +170,27 @@ app_test!(
                 "{action}: the form says what is wrong with the body"
             );
         }
+
+        // Far past any body the editor accepts: the whole form is refused in words, not as
+        // a forgery.
+        let huge = "ا".repeat(sahifa_text::markdown::MAX_BODY_BYTES * 2);
+        let response = editor
+            .post(
+                &format!("/admin/articles/{id}"),
+                &[
+                    ("title", "خبر سليم"),
+                    ("body", huge.as_str()),
+                    ("status", "draft"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 413);
+        let page = response.text().await.expect("page");
+        assert!(
+            page.contains(&text("admin-error-form-too-large")),
+            "the page says the form is too large"
+        );
 
         assert_eq!(
             app.db.article_count().await.unwrap(),
