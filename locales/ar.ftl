@@ -728,6 +728,69 @@ admin-telegram-reason-telegram = ردّ تلغرام:
 ## Shared media storage
 admin-media-store-failed = تعذّر حفظ الصورة في مخزن الوسائط، ولم يُحفظ منها شيء. لم يتغيّر شيء في المكتبة؛ حاول مجدداً بعد قليل، وإن تكرّر الخطأ فأبلغ مدير الموقع.
 
+## Static pages and menus
+breadcrumb = مسار التصفح
+footer-menu = روابط الموقع
+page-updated-on = آخر تحديث:
+admin-nav-pages = الصفحات
+admin-nav-menus = القوائم
+admin-pages-title = الصفحات الثابتة
+admin-new-page = صفحة جديدة
+admin-new-page-title = صفحة جديدة
+admin-edit-page-title = تعديل الصفحة
+admin-back-to-pages = العودة إلى الصفحات
+admin-field-parent-page = الصفحة الأم
+admin-field-edited-by = آخر من عدّلها
+admin-field-page-description = الوصف
+admin-page-description-hint = سطر أو سطران يظهران في نتائج محركات البحث؛ إن تُرك فارغاً أُخذ من بداية النص.
+admin-field-page-body = نص الصفحة
+admin-page-top-level = بلا صفحة أم
+admin-page-slug-hint = يظهر في رابط الصفحة ‎/page/…‎؛ اتركه فارغاً ليُشتق من العنوان. إن غيّرته بقي الرابط القديم يحوّل إلى الجديد.
+admin-delete-page = حذف الصفحة
+admin-page-delete-warning = ستختفي الصفحة من الموقع، ومن القوائم التي تشير إليها.
+admin-page-delete-children = { $count ->
+    [one] وتنتقل الصفحة الفرعية التابعة لها إلى صفحتها الأم.
+   *[other] وتنتقل صفحاتها الفرعية ({ $pages }) إلى صفحتها الأم.
+}
+admin-error-page-body-too-long = نص الصفحة أطول من ١ ميغابايت؛ قسّمه إلى أكثر من صفحة.
+admin-error-page-body-render-timeout = تعذّر عرض نص الصفحة في الوقت المحدد لأن الخادم مشغول. لم يُحفظ شيء؛ أعد المحاولة بعد لحظات.
+admin-error-page-slug-taken = هذا الرابط المختصر مستخدم لصفحة أخرى.
+admin-error-unknown-page = الصفحة المختارة غير موجودة.
+admin-error-page-parent-cycle = لا يمكن أن تكون الصفحة أماً لنفسها أو لإحدى صفحاتها الفرعية.
+admin-menus-title = القوائم
+admin-menus-intro = قائمة الرأس تظهر أعلى كل صفحة، وقائمة التذييل أسفلها. يمكن وضع عنصر تحت عنصر آخر لمستوى واحد فقط.
+admin-menu-header = قائمة الرأس
+admin-menu-footer = قائمة التذييل
+admin-menu-header-empty = لا عناصر بعد؛ يعرض الموقع الأقسام الرئيسية في الرأس إلى أن تضيف عنصراً.
+admin-menu-add = إضافة عنصر
+admin-menu-field-target = يشير إلى
+admin-menu-field-url = الرابط
+admin-menu-url-hint = للرابط المخصص فقط: عنوان كامل يبدأ بـ https://‎ أو http://‎، أو مسار في الموقع يبدأ بـ /.
+admin-menu-field-label = النص الظاهر
+admin-menu-label-hint = اتركه فارغاً ليظهر اسم القسم أو الوسم أو عنوان الصفحة؛ وهو مطلوب للرابط المخصص.
+admin-menu-field-parent = تحت العنصر
+admin-menu-top-level = في المستوى الأول
+admin-menu-no-label = بلا نص
+admin-menu-kind-category = قسم
+admin-menu-kind-page = صفحة
+admin-menu-kind-tag = وسم
+admin-menu-kind-link = رابط مخصص
+admin-menu-broken = معطّل
+admin-menu-broken-hint = حُذف ما يشير إليه هذا العنصر، فلم يعد يظهر للقرّاء. احذفه أو أضف عنصراً بديلاً.
+admin-menu-draft-page = صفحة غير منشورة
+admin-menu-has-children-hint = تحته عناصر أخرى، فيبقى في المستوى الأول.
+admin-menu-move-up = إلى الأعلى
+admin-menu-move-down = إلى الأسفل
+admin-error-menu-target-unknown = اختر قسماً أو صفحة أو وسماً موجوداً، أو رابطاً مخصصاً.
+admin-error-menu-label-too-long = النص الظاهر أطول من ١٠٠ حرف.
+admin-error-menu-label-required = اكتب النص الظاهر للرابط المخصص.
+admin-error-menu-link-invalid = رابط غير مقبول: اكتب عنواناً كاملاً يبدأ بـ https://‎ أو http://‎، أو مساراً في الموقع يبدأ بـ / (مثل ‎/page/من-نحن‎).
+admin-error-menu-parent-unknown = العنصر المختار غير موجود في هذه القائمة.
+admin-error-menu-one-level = يمكن الوضع تحت عنصر من المستوى الأول فقط.
+admin-error-menu-has-children = تحت هذا العنصر عناصر أخرى، فلا يوضع تحت غيره.
+admin-audit-kind-page = صفحة
+admin-audit-kind-menu-item = عنصر قائمة
+
 ## Forms too large to read
 error-413-title = الطلب أكبر من المسموح
 error-413-message = ما أُرسل أكبر مما تقبله هذه الصفحة، ولم يُحفظ منه شيء.

@@ -711,6 +711,69 @@ admin-telegram-reason-telegram = Telegram answered:
 ## Shared media storage
 admin-media-store-failed = The image could not be saved to the media store, so none of it was kept. Nothing in the library changed; please try again shortly, and tell the site administrator if it keeps happening.
 
+## Static pages and menus
+breadcrumb = Breadcrumb
+footer-menu = Site links
+page-updated-on = Last updated:
+admin-nav-pages = Pages
+admin-nav-menus = Menus
+admin-pages-title = Static pages
+admin-new-page = New page
+admin-new-page-title = New page
+admin-edit-page-title = Edit page
+admin-back-to-pages = Back to pages
+admin-field-parent-page = Parent page
+admin-field-edited-by = Last edited by
+admin-field-page-description = Description
+admin-page-description-hint = A line or two shown in search engine results; when empty, the start of the text is used.
+admin-field-page-body = Page text
+admin-page-top-level = No parent page
+admin-page-slug-hint = Appears in the page address /page/…; leave empty to derive it from the title. If you change it, the old address redirects to the new one.
+admin-delete-page = Delete page
+admin-page-delete-warning = The page disappears from the site and from the menus that point to it.
+admin-page-delete-children = { $count ->
+    [one] Its subpage moves up to its parent page.
+   *[other] Its { $pages } subpages move up to its parent page.
+}
+admin-error-page-body-too-long = The page text is longer than 1 MB; split it into more than one page.
+admin-error-page-body-render-timeout = The page text could not be rendered in time because the server is busy. Nothing was saved; try again in a moment.
+admin-error-page-slug-taken = Another page already uses this slug.
+admin-error-unknown-page = The chosen page does not exist.
+admin-error-page-parent-cycle = A page cannot be its own parent or the parent of one of its subpages.
+admin-menus-title = Menus
+admin-menus-intro = The header menu shows at the top of every page, the footer menu at the bottom. An item can be placed under another item, one level deep only.
+admin-menu-header = Header menu
+admin-menu-footer = Footer menu
+admin-menu-header-empty = No items yet; the site shows its main sections in the header until you add one.
+admin-menu-add = Add item
+admin-menu-field-target = Points to
+admin-menu-field-url = Link
+admin-menu-url-hint = For a custom link only: a full address starting with https:// or http://, or a path on this site starting with /.
+admin-menu-field-label = Label
+admin-menu-label-hint = Leave empty to show the section, tag or page name; required for a custom link.
+admin-menu-field-parent = Under item
+admin-menu-top-level = At the top level
+admin-menu-no-label = No label
+admin-menu-kind-category = Section
+admin-menu-kind-page = Page
+admin-menu-kind-tag = Tag
+admin-menu-kind-link = Custom link
+admin-menu-broken = Broken
+admin-menu-broken-hint = What this item pointed to was deleted, so readers no longer see it. Delete it or add a replacement.
+admin-menu-draft-page = Unpublished page
+admin-menu-has-children-hint = Other items are under it, so it stays at the top level.
+admin-menu-move-up = Move up
+admin-menu-move-down = Move down
+admin-error-menu-target-unknown = Choose an existing section, page or tag, or a custom link.
+admin-error-menu-label-too-long = The label is longer than 100 characters.
+admin-error-menu-label-required = Write the label of the custom link.
+admin-error-menu-link-invalid = Link not accepted: write a full address starting with https:// or http://, or a path on this site starting with / (such as /page/about).
+admin-error-menu-parent-unknown = The chosen item is not in this menu.
+admin-error-menu-one-level = Items can only go under a top-level item.
+admin-error-menu-has-children = Other items are under this one, so it cannot go under another.
+admin-audit-kind-page = Page
+admin-audit-kind-menu-item = Menu item
+
 ## Forms too large to read
 error-413-title = Request too large
 error-413-message = What was sent is larger than this page accepts, and none of it was saved.

@@ -47,8 +47,10 @@ const ACTIONS: [&str; 25] = [
 ];
 
 /// Object kinds with a translated label.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 13] = [
     "article",
+    "page",
+    "menu-item",
     "category",
     "tag",
     "user",
@@ -241,6 +243,7 @@ fn object_url(kind: &str, id: Option<i64>) -> Option<String> {
     match kind {
         "article" => Some(format!("/admin/articles/{id}")),
         "category" => Some(format!("/admin/categories/{id}")),
+        "page" => Some(format!("/admin/pages/{id}")),
         "user" => Some(format!("/admin/users/{id}")),
         _ => None,
     }

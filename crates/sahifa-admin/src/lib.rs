@@ -17,6 +17,8 @@ pub mod dashboard;
 pub mod forgot;
 pub mod login;
 pub mod media;
+pub mod menus;
+pub mod pages;
 pub mod revisions;
 pub mod settings;
 pub mod taxonomy;
@@ -100,6 +102,26 @@ pub fn router() -> Router<AppState> {
             get(taxonomy::edit_category).post(taxonomy::save_category),
         )
         .route("/categories/{id}/delete", post(taxonomy::delete_category))
+        .route("/pages", get(pages::list_pages))
+        .route(
+            "/pages/new",
+            get(pages::new_page)
+                .post(pages::create_page)
+                .layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
+        )
+        .route(
+            "/pages/{id}",
+            get(pages::edit_page)
+                .post(pages::save_page)
+                .layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
+        )
+        .route("/pages/{id}/delete", post(pages::delete_page))
+        .route("/menus", get(menus::show_menus))
+        .route("/menus/{location}", post(menus::add_item))
+        .route("/menus/items/{id}", post(menus::save_item))
+        .route("/menus/items/{id}/up", post(menus::move_up))
+        .route("/menus/items/{id}/down", post(menus::move_down))
+        .route("/menus/items/{id}/delete", post(menus::delete_item))
         .route("/tags", get(taxonomy::list_tags))
         .route("/tags/{id}", post(taxonomy::rename_tag))
         .route("/tags/{id}/delete", post(taxonomy::delete_tag))
@@ -236,6 +258,16 @@ fn nav(current: &CurrentUser) -> Vec<NavItem> {
         (
             "/admin/tags",
             "admin-nav-tags",
+            Some(Capability::ManageTaxonomy),
+        ),
+        (
+            "/admin/pages",
+            "admin-nav-pages",
+            Some(Capability::ManageTaxonomy),
+        ),
+        (
+            "/admin/menus",
+            "admin-nav-menus",
             Some(Capability::ManageTaxonomy),
         ),
         (

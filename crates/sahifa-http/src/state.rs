@@ -81,6 +81,9 @@ pub struct SiteView {
     pub categories: Vec<Category>,
     /// Other-language editions for hreflang (setting `site.hreflang`, see `sahifa_site::seo`).
     pub hreflang: Option<String>,
+    /// Every header and footer menu item with its target, read once per content epoch
+    /// (see `sahifa_site::view` for the menus built from them).
+    pub menu_items: Vec<sahifa_store::menus::MenuItem>,
 }
 
 impl SiteView {
@@ -96,6 +99,7 @@ impl SiteView {
             settings,
             categories,
             hreflang: None,
+            menu_items: Vec::new(),
         }
     }
 
@@ -206,6 +210,7 @@ impl AppState {
         let categories = self.inner.db.categories().await?;
         let mut view = SiteView::new(settings, categories);
         view.hreflang = self.inner.db.setting(HREFLANG_KEY).await?;
+        view.menu_items = self.inner.db.menu_items().await?;
         let view = Arc::new(view);
         if let Ok(mut guard) = self.inner.site.write() {
             *guard = Some((epoch, view.clone()));

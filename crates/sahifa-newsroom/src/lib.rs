@@ -18,6 +18,8 @@ pub mod authors;
 pub mod comments;
 mod error;
 pub mod media;
+pub mod menus;
+pub mod pages;
 pub mod permissions;
 pub mod rendering;
 pub mod settings;

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod distribution;
 pub mod feeds;
 pub mod files;
+mod menus;
 pub mod pages;
 pub mod search_api;
 pub mod seo;

@@ -1,6 +1,6 @@
 //! Sitemaps: `/sitemap.xml` is an index of paged sitemaps under `/sitemaps/`: articles by
 //! month of publication (`articles-2026-11.xml`, then `articles-2026-11-2.xml`... past
-//! 50 000 URLs), `sections.xml` (home and categories), `tags.xml`, `authors.xml` (paged the
+//! 50 000 URLs), `sections.xml` (home, categories and static pages), `tags.xml`, `authors.xml` (paged the
 //! same way), and the Google News sitemap `news.xml` (articles of the last 48 hours, at most
 //! 1 000). `lastmod` is the newest edit of what a file or URL shows.
 
@@ -237,6 +237,13 @@ async fn render_file(state: AppState, name: String) -> Result<Option<Rendered>, 
             let mut list = vec![(format!("{base}/"), newest)];
             for c in db.sitemap_archives(ArchiveKind::Category).await? {
                 list.push((format!("{base}{}", urls::category(&c.slug)), c.lastmod));
+            }
+            // Static pages («من نحن»...) are site structure, listed with the sections.
+            for (slug, updated_at) in db.sitemap_pages().await? {
+                list.push((
+                    format!("{base}{}", crate::pages::static_page::page_url(&slug)),
+                    Some(updated_at),
+                ));
             }
             list
         }

@@ -304,6 +304,8 @@ pub struct LayoutContext<'a> {
     digit_style: &'static str,
     site: SiteContext<'a>,
     nav: Vec<NavItem>,
+    /// The footer menu's items (empty when none is defined).
+    footer_nav: Vec<NavItem>,
     page: PageHead<'a>,
     search_url: &'static str,
     seo: SeoHead,
@@ -322,13 +324,15 @@ struct SiteContext<'a> {
     home_url: &'static str,
 }
 
-/// A top-level category in the main menu.
+/// A top-level category in the main menu, or an item of the header or footer menu.
 #[derive(Debug, Serialize)]
-struct NavItem {
-    name: String,
+pub(crate) struct NavItem {
+    pub(crate) name: String,
     /// Whether the page shown is in this section.
-    current: bool,
-    url: String,
+    pub(crate) current: bool,
+    pub(crate) url: String,
+    /// A menu item's nested items (one level; always empty for categories).
+    pub(crate) children: Vec<NavItem>,
 }
 
 /// `page` in every template: what the `<head>` prints.
@@ -348,19 +352,27 @@ pub fn layout<'a>(
     canonical: &'a str,
 ) -> LayoutContext<'a> {
     let settings = &site.settings;
-    let nav = site
-        .categories
-        .iter()
-        .filter(|c| c.parent_id.is_none())
-        .map(|c| {
-            let url = urls::category(&c.slug);
-            NavItem {
-                name: c.name.clone(),
-                current: canonical.starts_with(&url),
-                url,
-            }
-        })
-        .collect();
+    // The header menu when the newsroom defined one; otherwise the top-level categories,
+    // so a site that never opened the menu editor keeps its navigation.
+    let header = crate::menus::menu(site, sahifa_store::menus::MenuLocation::Header, canonical);
+    let nav = if !header.is_empty() {
+        header
+    } else {
+        site.categories
+            .iter()
+            .filter(|c| c.parent_id.is_none())
+            .map(|c| {
+                let url = urls::category(&c.slug);
+                NavItem {
+                    name: c.name.clone(),
+                    current: canonical.starts_with(&url),
+                    url,
+                    children: Vec::new(),
+                }
+            })
+            .collect()
+    };
+    let footer_nav = crate::menus::menu(site, sahifa_store::menus::MenuLocation::Footer, canonical);
     let telegram_url = (!settings.telegram_channel.trim().is_empty()).then(|| {
         format!(
             "https://t.me/{}",
@@ -378,6 +390,7 @@ pub fn layout<'a>(
             home_url: "/",
         },
         nav,
+        footer_nav,
         page: PageHead {
             title,
             description,

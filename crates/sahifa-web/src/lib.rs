@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/category/{slug}", get(pages::archive::show_category))
         .route("/tag/{slug}", get(pages::archive::show_tag))
         .route("/author/{slug}", get(pages::archive::show_author))
+        .route("/page/{slug}", get(pages::static_page::show_page))
         .route("/static/{*path}", get(files::serve_asset))
         .route("/media/{*path}", get(files::serve_media))
         .route("/healthz", get(healthz))

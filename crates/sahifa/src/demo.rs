@@ -263,6 +263,7 @@ pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<b
         )
         .await?;
     }
+    seed_pages_and_menus(&newsroom).await?;
     tracing::info!(articles = demo.articles.len() + 1, "demo site loaded");
     Ok(true)
 }
@@ -323,6 +324,101 @@ async fn copy_media(media: &MediaStore) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The demo's static pages: the three every news site has, with their text.
+const DEMO_PAGES: [(&str, &str, &str, &str); 3] = [
+    (
+        "من نحن",
+        "من-نحن",
+        "موقع إخباري عربي مستقل يغطي أخبار الشرق الأوسط والعالم على مدار الساعة.",
+        "ميدل ايست نيوز موقع إخباري عربي مستقل، يغطي أخبار الشرق الأوسط والعالم على مدار الساعة \
+         بفريق من المحررين والمراسلين في عواصم المنطقة.\n\n\
+         ## رسالتنا\n\n\
+         نقدّم للقارئ الخبر كما هو، موثّقاً بمصادره، ونفصل بين الخبر والرأي فصلاً واضحاً. \
+         نصحّح أخطاءنا علناً، ونذكر تاريخ كل تصحيح في أسفل الخبر.\n\n\
+         ## فريق التحرير\n\n\
+         يعمل في غرفة الأخبار محررون متخصصون في السياسة والاقتصاد والرياضة والثقافة، \
+         ويراجع كلَّ خبر محررٌ ثانٍ قبل نشره.\n",
+    ),
+    (
+        "اتصل بنا",
+        "اتصل-بنا",
+        "طرق التواصل مع غرفة الأخبار والإعلان والدعم الفني.",
+        "يسعدنا أن نسمع منك: بتصحيح، أو بمعلومة، أو باقتراح.\n\n\
+         ## غرفة الأخبار\n\n\
+         لإرسال خبر أو صورة أو تصحيح، راسل المحررين على العنوان newsroom@example.com، \
+         واذكر مصدر المعلومة ووسيلة للتواصل معك. لا ننشر اسمك إلا بإذنك.\n\n\
+         ## الإعلان\n\n\
+         للاستفسار عن الإعلان في الموقع راسل ads@example.com.\n\n\
+         ## العنوان\n\n\
+         بيروت، شارع الحمرا، بناية النور، الطابق الثالث.\n",
+    ),
+    (
+        "سياسة الخصوصية",
+        "سياسة-الخصوصية",
+        "ما نجمعه من بيانات قرّائنا، ولماذا، وكيف نحميه.",
+        "نحترم خصوصية قرّائنا، ولا نجمع من البيانات إلا ما يلزم لتشغيل الموقع.\n\n\
+         ## ما نجمعه\n\n\
+         عند التعليق نحفظ الاسم والبريد الإلكتروني ونص التعليق وعنوان الشبكة، لمكافحة \
+         الرسائل المزعجة والرد على الاستفسارات. لا يظهر بريدك للقرّاء.\n\n\
+         ## ما لا نفعله\n\n\
+         لا نبيع بيانات القرّاء ولا نشاركها مع المعلنين، ولا نتتبّعك عبر المواقع الأخرى.\n\n\
+         ## حقوقك\n\n\
+         يحق لك طلب نسخة من تعليقاتك أو حذفها؛ راسلنا على privacy@example.com.\n",
+    ),
+];
+
+/// The three static pages, published, in the footer menu; the header menu holds the
+/// top-level sections in their order, as the header showed them before menus existed.
+async fn seed_pages_and_menus(newsroom: &Newsroom) -> anyhow::Result<()> {
+    use sahifa_newsroom::menus::MenuItemDraft;
+    use sahifa_newsroom::pages::PageDraft;
+    use sahifa_store::menus::{MenuKind, MenuLocation};
+    use sahifa_store::pages::PageStatus;
+
+    for (title, slug, description, body) in DEMO_PAGES {
+        let id = newsroom
+            .create_page(
+                &Actor::System,
+                &PageDraft {
+                    title: title.into(),
+                    slug: slug.into(),
+                    description: description.into(),
+                    body: body.into(),
+                    status: PageStatus::Published,
+                    parent_id: None,
+                },
+            )
+            .await?;
+        newsroom
+            .add_menu_item(
+                &Actor::System,
+                &MenuItemDraft {
+                    location: MenuLocation::Footer,
+                    kind: MenuKind::Page,
+                    target_id: Some(id),
+                    url: String::new(),
+                    label: String::new(),
+                    parent_id: None,
+                },
+            )
+            .await?;
+    }
+    let categories = newsroom.db().categories().await?;
+    for c in categories.iter().filter(|c| c.parent_id.is_none()) {
+        newsroom
+            .add_menu_item(
+                &Actor::System,
+                &MenuItemDraft {
+                    location: MenuLocation::Header,
+                    kind: MenuKind::Category,
+                    target_id: Some(c.id),
+                    url: String::new(),
+                    label: String::new(),
+                    parent_id: None,
+                },
+            )
+            .await?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod home;
 pub mod redirects;
 pub mod search;
+pub mod static_page;
 
 use std::collections::HashMap;
 

@@ -71,6 +71,10 @@ fn content_words() -> HashSet<String> {
             "وسم جديد",
             "قسم محذوف",
             "qari-jadid",
+            // The demo's static pages (content shown in the page list and menus).
+            "من نحن",
+            "اتصل بنا",
+            "سياسة الخصوصية",
         ]
         .map(String::from),
     );
@@ -276,6 +280,14 @@ async fn seed(app: &TestApp, editor_id: i64) -> (i64, i64, i64, i64) {
         ("renamed", "tag", Some(1), "وسم قديم → وسم جديد".into()),
         ("deleted", "tag", Some(1), "وسم قديم".into()),
         ("created", "author", Some(1), "قارئ جديد".into()),
+        ("created", "page", Some(1), "من نحن".into()),
+        ("updated", "page", Some(1), "من نحن".into()),
+        ("published", "page", Some(1), "من نحن".into()),
+        ("unpublished", "page", Some(1), "من نحن".into()),
+        ("deleted", "page", Some(1), "من نحن".into()),
+        ("created", "menu-item", Some(1), "من نحن".into()),
+        ("updated", "menu-item", Some(1), "من نحن".into()),
+        ("deleted", "menu-item", Some(1), "من نحن".into()),
         ("renamed", "author", Some(1), "qari-jadid".into()),
         (
             "created",
@@ -394,6 +406,10 @@ fn pages(article: i64, a: i64, b: i64, comment: i64, editor: i64) -> Vec<String>
         "/admin/tokens",
         "/admin/audit",
         "/admin/profile",
+        "/admin/pages",
+        "/admin/pages/new",
+        "/admin/pages/1",
+        "/admin/menus",
     ]
     .map(String::from)
     .to_vec();
