@@ -728,6 +728,13 @@ admin-telegram-reason-telegram = ردّ تلغرام:
 ## Shared media storage
 admin-media-store-failed = تعذّر حفظ الصورة في مخزن الوسائط، ولم يُحفظ منها شيء. لم يتغيّر شيء في المكتبة؛ حاول مجدداً بعد قليل، وإن تكرّر الخطأ فأبلغ مدير الموقع.
 
+## Most read (issue 11, item 6)
+most-read = الأكثر قراءة
+most-read-day = اليوم
+most-read-week = هذا الأسبوع
+admin-field-views = المشاهدات
+admin-views-day = اليوم: { $count }
+
 ## Static pages and menus
 breadcrumb = مسار التصفح
 footer-menu = روابط الموقع

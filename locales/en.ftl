@@ -711,6 +711,13 @@ admin-telegram-reason-telegram = Telegram answered:
 ## Shared media storage
 admin-media-store-failed = The image could not be saved to the media store, so none of it was kept. Nothing in the library changed; please try again shortly, and tell the site administrator if it keeps happening.
 
+## Most read (issue 11, item 6)
+most-read = Most read
+most-read-day = Past day
+most-read-week = Past week
+admin-field-views = Views
+admin-views-day = past day: { $count }
+
 ## Static pages and menus
 breadcrumb = Breadcrumb
 footer-menu = Site links

@@ -41,6 +41,8 @@ pub struct ArticleRow<'a> {
     category: Option<&'a str>,
     updated: String,
     published: Option<String>,
+    /// View counts, on the article list only (the dashboard leaves them out).
+    views: Option<sahifa_store::views::ViewFigures>,
 }
 
 /// A list row as the admin templates print it.
@@ -56,6 +58,7 @@ pub fn row_view<'a>(site: &SiteView, r: &'a AdminArticleRow) -> ArticleRow<'a> {
         category: r.category_name.as_deref(),
         updated: view::display_date(site, &r.updated_at),
         published: r.published_at.map(|p| view::display_date(site, &p)),
+        views: None,
     }
 }
 
@@ -125,8 +128,19 @@ pub async fn list_articles(
         format!("/admin/articles?{}", base_query.join("&"))
     };
     let pagination = view::paginate(&base, page, total_pages);
+    // Flushed views only (the last seconds' views are still in memory): one query for the
+    // totals of the page's rows, one for their last 24 hours.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let day_since = sahifa_store::views::hour_start(chrono::Utc::now().timestamp()) - 23 * 3600;
+    let figures = state.db().article_view_figures(&ids, day_since).await?;
     let ctx = ArticleListPage {
-        rows: rows.iter().map(|r| row_view(&site, r)).collect(),
+        rows: rows
+            .iter()
+            .map(|r| ArticleRow {
+                views: Some(figures.get(&r.id).copied().unwrap_or_default()),
+                ..row_view(&site, r)
+            })
+            .collect(),
         total,
         pagination,
         filter: ArticleListFilter {

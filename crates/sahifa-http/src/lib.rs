@@ -21,5 +21,6 @@ pub mod serving;
 pub mod state;
 pub mod theme;
 pub mod urls;
+pub mod views;
 
 pub use state::{AppState, WebConfig};

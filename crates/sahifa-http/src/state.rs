@@ -131,6 +131,8 @@ struct Inner {
     /// The search index, once start-up has opened it (absent in processes and tests that
     /// run without search: pages then fall back to database queries).
     search: OnceLock<sahifa_search::SearchIndex>,
+    /// Article views counted in memory and the most-read ranking (see [`crate::views`]).
+    views: crate::views::ViewCounter,
 }
 
 impl AppState {
@@ -148,6 +150,7 @@ impl AppState {
                 documents: DocumentCache::new(2_000),
                 site: RwLock::new(None),
                 search: OnceLock::new(),
+                views: crate::views::ViewCounter::new(),
             }),
         }
     }
@@ -195,6 +198,11 @@ impl AppState {
     /// Rendered feeds and sitemaps.
     pub fn documents(&self) -> &DocumentCache {
         &self.inner.documents
+    }
+
+    /// Article views counted in memory, and the most-read ranking the pages show.
+    pub fn views(&self) -> &crate::views::ViewCounter {
+        &self.inner.views
     }
 
     /// The current site settings and navigation, re-read only when content changed.

@@ -27,6 +27,7 @@ pub mod taxonomy;
 pub mod telegram;
 pub mod tokens;
 pub mod users;
+pub mod views;
 
 pub use actor::Actor;
 pub use error::{FieldError, NewsroomError};

@@ -12,6 +12,7 @@ pub mod distribution;
 pub mod feeds;
 pub mod files;
 mod menus;
+pub mod most_read;
 pub mod pages;
 pub mod search_api;
 pub mod seo;

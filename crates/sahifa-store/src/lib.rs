@@ -50,6 +50,7 @@ pub mod taxonomy;
 pub mod telegram;
 pub mod throttle;
 pub mod users;
+pub mod views;
 
 pub use articles::{ArticleEvent, ArticleState, ArticleWrite};
 pub use comments::{AdminComment, CommentState, NewComment, PublicComment};

@@ -18,6 +18,7 @@ pub use sahifa_http::{
     auth, cache, client, encoded, error, headers, i18n, media, responses, serving, state, theme,
     urls,
 };
+pub use sahifa_site::most_read;
 pub use sahifa_site::{
     api, comments, distribution, feeds, files, pages, search_api, seo, sitemaps, view,
 };

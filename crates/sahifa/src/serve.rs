@@ -236,6 +236,16 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     // Scheduled articles go live from every process; the store makes each publish happen once.
     let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
     let telegram = start_telegram(&db, &state, &args);
+    // Article views counted in memory reach the database in batches; the most-read
+    // ranking is refreshed after them, and read once before the first request.
+    if let Err(err) = sahifa_web::most_read::refresh_now(&state).await {
+        tracing::warn!(error = %err, "cannot read the most-read ranking yet");
+    }
+    let most_read = sahifa_web::most_read::spawn(
+        state.clone(),
+        sahifa_web::most_read::FLUSH_EVERY,
+        sahifa_web::most_read::REFRESH_EVERY,
+    );
     tracing::info!(
         max_connections = options.max_connections,
         "Sahifa is serving on http://{addr}"
@@ -251,6 +261,9 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     sync.abort();
     indexer.abort();
     scheduler.abort();
+    // The views counted since the last flush are written before the pool closes, so a
+    // restart loses none.
+    most_read.shutdown(Duration::from_secs(5)).await;
     // Let a delivery in flight be recorded: cutting it off is what opens the duplicate
     // window (sent but not recorded).
     telegram.shutdown(Duration::from_secs(10)).await;

@@ -1,7 +1,6 @@
 //! One article, with the parts of the model page in their order (see article.html).
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use serde::Serialize;
 
@@ -21,18 +20,34 @@ pub struct ArticlePage {
     article: ArticleView,
     related: Vec<Card>,
     comments: CommentsBlock,
+    /// «الأكثر قراءة», without this article.
+    most_read: Option<crate::most_read::MostReadBlock>,
     /// The article's own SEO block, in place of the layout's generic one.
     seo: SeoHead,
 }
 
-/// `GET /article/{slug}`.
+/// `GET /article/{slug}`. A reader's view is counted here, where the cached page is
+/// served (see `sahifa_http::views`); the page carries the most-read block, so its cache
+/// key follows the ranking's generation.
 pub async fn show_article(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
-    let key = format!("article:{slug}");
-    serve_page(&state, key, &headers, || render(state.clone(), slug)).await
+    let key = format!(
+        "article:{slug}:{}",
+        crate::most_read::cache_key_part(&state)
+    );
+    let headers = request.headers();
+    let response = serve_page(&state, key, headers, || render(state.clone(), slug.clone())).await;
+    state.views().observe(
+        &slug,
+        request.method(),
+        headers,
+        request.extensions(),
+        response.status(),
+    );
+    response
 }
 
 async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
@@ -50,6 +65,7 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         article: view::article(&state, &site, &article),
         related: view::cards(&site, &related),
         comments,
+        most_read: crate::most_read::block(&state, Some(article.summary.id)).await?,
         seo: crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
     };
     let html = view::render(

@@ -29,6 +29,8 @@ pub struct HomePage {
     /// One block per top-level section with articles, on page 1 only.
     category_blocks: Vec<CategoryBlock>,
     pagination: Option<Pagination>,
+    /// «الأكثر قراءة», on page 1 only.
+    most_read: Option<crate::most_read::MostReadBlock>,
 }
 
 /// A section's block on the front page.
@@ -52,7 +54,12 @@ pub async fn show_home(
         Ok(p) => p,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
-    let key = format!("home:{page}");
+    // Page 1 carries the most-read block: its key follows the ranking's generation.
+    let key = if page == 1 {
+        format!("home:{page}:{}", crate::most_read::cache_key_part(&state))
+    } else {
+        format!("home:{page}")
+    };
     serve_page(&state, key, &headers, || render(state.clone(), page)).await
 }
 
@@ -113,6 +120,11 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
         latest: view::cards(&site, &items),
         category_blocks: blocks,
         pagination: view::paginate("/", page, total_pages),
+        most_read: if page == 1 {
+            crate::most_read::block(&state, None).await?
+        } else {
+            None
+        },
     };
     let html = view::render(
         &state,

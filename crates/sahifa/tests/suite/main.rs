@@ -23,6 +23,7 @@ mod hostile;
 mod http;
 mod media_store;
 mod menus;
+mod most_read;
 mod newsroom;
 mod pages;
 mod proxies;

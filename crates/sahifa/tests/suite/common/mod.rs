@@ -21,6 +21,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database (dropped with the app).
     pub test_db: TestDb,
+    /// The server's shared state (view counter, caches), for tests that drive background
+    /// work by hand.
+    pub state: sahifa_web::AppState,
     server: tokio::task::JoinHandle<()>,
     scheduler: tokio::task::JoinHandle<()>,
     indexer: Option<tokio::task::JoinHandle<()>>,
@@ -71,6 +74,11 @@ impl TestApp {
         config.scheduler_every = Duration::from_millis(200);
         configure(&mut config);
         let state = sahifa_web::build_state(db.clone(), config).expect("state");
+        // The most-read block from what the database holds (the demo's seeded views), as
+        // `sahifa serve` reads it at start.
+        sahifa_web::most_read::refresh_now(&state)
+            .await
+            .expect("most-read ranking");
         let indexer = if search {
             let data_dir = state.config().data_dir.clone();
             Some(
@@ -82,7 +90,7 @@ impl TestApp {
             None
         };
         let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
-        let router = sahifa_web::router(state);
+        let router = sahifa_web::router(state.clone());
         let server = tokio::spawn(async move {
             let _ = sahifa_web::serve(listener, router, std::future::pending()).await;
         });
@@ -96,6 +104,7 @@ impl TestApp {
             db,
             client,
             test_db,
+            state,
             server,
             indexer,
             scheduler,
