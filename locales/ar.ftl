@@ -798,6 +798,10 @@ admin-error-menu-has-children = تحت هذا العنصر عناصر أخرى،
 admin-audit-kind-page = صفحة
 admin-audit-kind-menu-item = عنصر قائمة
 
+## Accessibility and Lighthouse: meta descriptions of pages without their own
+archive-meta-description = آخر ما نشرته { $site } عن { $name }
+search-meta-description = ابحث في أخبار { $site } ومقالاتها
+
 ## Forms too large to read
 error-413-title = الطلب أكبر من المسموح
 error-413-message = ما أُرسل أكبر مما تقبله هذه الصفحة، ولم يُحفظ منه شيء.

@@ -781,6 +781,10 @@ admin-error-menu-has-children = Other items are under this one, so it cannot go 
 admin-audit-kind-page = Page
 admin-audit-kind-menu-item = Menu item
 
+## Accessibility and Lighthouse: meta descriptions of pages without their own
+archive-meta-description = The latest from { $site } on { $name }
+search-meta-description = Search the news and articles of { $site }
+
 ## Forms too large to read
 error-413-title = Request too large
 error-413-message = What was sent is larger than this page accepts, and none of it was saved.

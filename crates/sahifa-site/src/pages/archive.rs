@@ -230,6 +230,16 @@ async fn render(
     let heading = state.catalog().get(site.lang, heading_key, &args);
     let title = format!("{heading} - {}", site.settings.name);
     let description = (!subject.description.is_empty()).then_some(subject.description.as_str());
+    // A page without a description of its own (a tag, a section or author without one)
+    // still gets a meta description: search engines show it under the link.
+    args.insert(
+        "site".to_string(),
+        sahifa_http::i18n::Arg::Text(site.settings.name.clone()),
+    );
+    let fallback = state
+        .catalog()
+        .get(site.lang, "archive-meta-description", &args);
+    let meta_description = description.unwrap_or(&fallback);
     let canonical = urls::paged(&base, page);
     let (profile, seo) = match &subject.author {
         Some(author) => {
@@ -242,8 +252,14 @@ async fn render(
                 image: profile.photo.as_ref().map(|p| p.src.as_str()),
                 same_as,
             };
-            let seo =
-                crate::seo::author_page(&state, &site, &canonical, &title, description, &person);
+            let seo = crate::seo::author_page(
+                &state,
+                &site,
+                &canonical,
+                &title,
+                Some(meta_description),
+                &person,
+            );
             (Some(profile), Some(seo))
         }
         None => (None, None),
@@ -264,7 +280,7 @@ async fn render(
         &site,
         "archive.html",
         &title,
-        description,
+        Some(meta_description),
         &canonical,
         ctx,
     )?;

@@ -252,7 +252,23 @@ async fn render(state: &AppState, query: &HashMap<String, String>) -> Result<Str
     } else {
         format!("{heading} - {}", site.settings.name)
     };
-    view::render(state, &site, "search.html", &title, None, "/search", ctx)
+    let mut args = HashMap::new();
+    args.insert(
+        "site".to_string(),
+        sahifa_http::i18n::Arg::Text(site.settings.name.clone()),
+    );
+    let description = state
+        .catalog()
+        .get(site.lang, "search-meta-description", &args);
+    view::render(
+        state,
+        &site,
+        "search.html",
+        &title,
+        Some(&description),
+        "/search",
+        ctx,
+    )
 }
 
 fn category_options<'a>(site: &'a SiteView, selected: Option<&str>) -> Vec<CategoryOption<'a>> {

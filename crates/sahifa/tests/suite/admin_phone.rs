@@ -9,8 +9,9 @@ use crate::common;
 use std::time::Duration;
 
 use common::chrome::{Chromedriver, js, poll};
-use fantoccini::{Client, Locator};
-use serde_json::{Value, json};
+use common::pages::{admin_pages, first_editor, log_in};
+use fantoccini::Client;
+use serde_json::json;
 
 const PASSWORD: &str = "كلمة-سر-المدير-الطويلة-للهاتف";
 const EMAIL: &str = "chief@example.com";
@@ -133,72 +134,11 @@ async fn every_admin_page_fits_a_phone_and_a_desktop() {
     drop(driver);
 }
 
-async fn log_in(browser: &Client, base: &str) {
-    browser
-        .goto(&format!("{base}/admin/login"))
-        .await
-        .expect("login page");
-    for (field, value) in [("input#email", EMAIL), ("input#password", PASSWORD)] {
-        browser
-            .find(Locator::Css(field))
-            .await
-            .expect("login field")
-            .send_keys(value)
-            .await
-            .expect("type");
-    }
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
-    let in_admin = poll(Duration::from_secs(10), || async {
-        browser.find(Locator::Css("ul.counts")).await.is_ok()
-    })
-    .await;
-    assert!(in_admin, "the administrator is logged in");
-}
-
-/// The first link of the page matching `selector`, as a path.
-async fn first_link(browser: &Client, selector: &str) -> String {
-    let script = format!(
-        "var a = document.querySelector({}); return a ? a.getAttribute('href') : null;",
-        json!(selector)
-    );
-    match js(browser, &script).await {
-        Value::String(href) => href,
-        other => panic!("no link {selector} on the page: {other}"),
-    }
-}
-
 async fn tour(browser: Client, base: String, admin_id: i64) {
-    log_in(&browser, &base).await;
-    browser
-        .goto(&format!("{base}/admin/articles"))
-        .await
-        .expect("articles");
-    let editor = first_link(&browser, "main table a[href^='/admin/articles/']").await;
-    let pages: Vec<(&str, String)> = vec![
-        ("dashboard", "/admin".into()),
-        ("articles", "/admin/articles".into()),
-        ("editor-new", "/admin/articles/new".into()),
-        ("editor", editor.clone()),
-        ("revisions", format!("{editor}/revisions")),
-        ("comments", "/admin/comments".into()),
-        ("comment-settings", "/admin/comments/settings".into()),
-        ("media", "/admin/media".into()),
-        ("categories", "/admin/categories".into()),
-        ("tags", "/admin/tags".into()),
-        ("users", "/admin/users".into()),
-        ("user-form", format!("/admin/users/{admin_id}")),
-        ("settings", "/admin/settings".into()),
-        ("telegram", "/admin/telegram".into()),
-        ("tokens", "/admin/tokens".into()),
-        ("audit", "/admin/audit".into()),
-        ("profile", "/admin/profile".into()),
-    ];
+    log_in(&browser, &base, EMAIL, PASSWORD).await;
+    let editor = first_editor(&browser, &base).await;
+    // The list is shared with the accessibility tour: new admin pages go in common/pages.rs.
+    let pages = admin_pages(&editor, admin_id);
     let shots = common::chrome::screenshots_dir();
     let mut failures = Vec::new();
     for width in WIDTHS {
@@ -245,7 +185,7 @@ async fn tour(browser: Client, base: String, admin_id: i64) {
 }
 
 /// The demo's delivery jobs in every state: (failed, skipped, sent, pending) ids.
-async fn seed_deliveries(db: &sahifa_store::Db) -> (i64, i64, i64, i64) {
+pub(crate) async fn seed_deliveries(db: &sahifa_store::Db) -> (i64, i64, i64, i64) {
     let jobs = db.telegram_deliveries(100, 0).await.expect("deliveries");
     assert!(jobs.len() >= 4, "the demo queues channel posts");
     let ids: Vec<i64> = jobs.iter().map(|d| d.delivery.id).collect();
@@ -330,7 +270,7 @@ async fn the_telegram_log_offers_retry_only_on_failed_jobs() {
 
 /// A comment held for moderation, with the long address and link a real one may carry, so
 /// the queue's cards and buttons are on the page.
-async fn seed_pending_comment(db: &sahifa_store::Db) {
+pub(crate) async fn seed_pending_comment(db: &sahifa_store::Db) {
     let jobs = db.telegram_deliveries(1, 0).await.expect("deliveries");
     let article_id = jobs.first().expect("a demo article").delivery.article_id;
     let mut tx = db.begin().await.expect("begin");

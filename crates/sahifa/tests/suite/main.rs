@@ -6,6 +6,7 @@ mod common;
 #[macro_use]
 mod fake_telegram;
 
+mod accessibility;
 mod admin_browser;
 mod admin_language;
 mod admin_pages;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use common::TestApp;
 use common::chrome::{Chromedriver, js, poll};
+use common::pages::q;
 use fantoccini::Client;
 use sahifa_testkit::Seed;
 use serde_json::{Value, json};
@@ -113,20 +114,8 @@ async fn every_public_page_fits_a_phone_and_a_desktop() {
         .await
         .expect("sqlite");
     let app = TestApp::start_with_search(test_db, true).await;
-    let article = app.article_url("لافروف").await;
-    let author = first_href(&app, &article, "/author/").await;
-    let tag = first_href(&app, &article, "/tag/").await;
-    let pages: Vec<(&str, String)> = vec![
-        ("home", "/".into()),
-        ("article", article),
-        ("category", format!("/category/{}", q("سياسة"))),
-        ("subcategory", format!("/category/{}", q("الخليج"))),
-        ("tag", tag),
-        ("author", author),
-        ("search", format!("/search?q={}", q("إيران"))),
-        ("search-empty", format!("/search?q={}", q("زرافةمجهولة"))),
-        ("not-found", "/no-such-page".into()),
-    ];
+    // The list is shared with the accessibility tour: new page types go in common/pages.rs.
+    let pages = common::pages::public_pages(&app).await;
 
     let driver = Chromedriver::start().await;
     let profile = tempfile::tempdir().expect("profile");
@@ -134,22 +123,6 @@ async fn every_public_page_fits_a_phone_and_a_desktop() {
     let base = app.base.clone();
     common::chrome::run_guarded(browser.clone(), tour(browser, base, pages)).await;
     drop(driver);
-}
-
-fn q(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// The first link on the page at `path` whose href starts with `prefix`.
-async fn first_href(app: &TestApp, path: &str, prefix: &str) -> String {
-    let html = app.page(path, 200).await;
-    let marker = format!("href=\"{prefix}");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {prefix} link on {path}"))
-        + "href=\"".len();
-    let end = start + html[start..].find('"').expect("closing quote");
-    common::unescape(&html[start..end])
 }
 
 async fn tour(browser: Client, base: String, pages: Vec<(&'static str, String)>) {

@@ -82,27 +82,41 @@ impl Chromedriver {
 
     /// A browser session with a fresh profile in `profile`, at `width`×`height`.
     pub async fn session(&self, profile: &Path, width: u32, height: u32) -> Client {
+        self.session_with(profile, width, height, &[]).await
+    }
+
+    /// Like [`Chromedriver::session`], with more Chromium switches (e.g.
+    /// `--force-dark-mode` for a reader whose system is in dark mode).
+    pub async fn session_with(
+        &self,
+        profile: &Path,
+        width: u32,
+        height: u32,
+        extra_args: &[&str],
+    ) -> Client {
+        // Without the background-networking flags Chromium keeps calling home, which this
+        // machine's closed network refuses.
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ]
+        .into_iter()
+        .chain(extra_args.iter().copied())
+        .map(String::from)
+        .collect();
+        args.push(format!("--window-size={width},{height}"));
+        args.push(format!("--user-data-dir={}", profile.display()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".to_string(),
-            json!({
-                "binary": CHROMIUM,
-                // Without the background-networking flags Chromium keeps calling home, which
-                // this machine's closed network refuses.
-                "args": [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-dev-shm-usage",
-                    format!("--window-size={width},{height}"),
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
+            json!({ "binary": CHROMIUM, "args": args }),
         );
         ClientBuilder::rustls()
             .expect("rustls connector")
