@@ -506,8 +506,7 @@ pub async fn create_article(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::WriteArticles)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     save(&state, &current, None, &form).await
 }
 
@@ -518,8 +517,7 @@ pub async fn save_article(
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     load_editable(&state, &current, id).await?;
     save(&state, &current, Some(id), &form).await
 }
@@ -636,8 +634,7 @@ pub async fn delete_article(
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state
         .newsroom()
         .delete_article(&Actor::User(current.user.clone()), id)

@@ -198,8 +198,7 @@ pub async fn save_own(
     current: CurrentUser,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let author_id = current.user.author_id.ok_or(AppError::NotFound)?;
     save(
         &state,
@@ -220,8 +219,7 @@ pub async fn save_for_user(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageUsers)?;
-    let headers = request.headers().clone();
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let user = state.db().user_by_id(id).await?.ok_or(AppError::NotFound)?;
     let author_id = user.author_id.ok_or(AppError::NotFound)?;
     save(

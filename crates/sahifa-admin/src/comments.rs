@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -194,10 +194,9 @@ fn back(fields: &FormFields, msg: &str) -> Response {
 pub async fn bulk(
     State(state): State<AppState>,
     current: CurrentUser,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let mut ids: Vec<i64> = fields
         .0
         .keys()
@@ -259,10 +258,9 @@ pub async fn save_comment(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<i64>,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let edit = CommentEdit {
         author_name: fields.text("author"),
         email: fields.text("email"),
@@ -282,10 +280,9 @@ pub async fn reply(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<i64>,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     state
         .newsroom()
         .reply_to_comment(&actor(&current), id, &fields.raw("comment"))
@@ -299,10 +296,9 @@ pub async fn block(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<i64>,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let target = match fields.text("what").as_str() {
         "email" => BlockTarget::Email,
         "ip" => BlockTarget::Ip,
@@ -391,10 +387,9 @@ pub async fn show_settings(
 pub async fn save_settings(
     State(state): State<AppState>,
     current: CurrentUser,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let mut s = CommentSettings::load(state.db()).await?;
     for (key, _) in s.pairs() {
         let name = key.trim_start_matches("comments.");
@@ -425,10 +420,9 @@ pub async fn set_article_open(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<i64>,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let open = fields.text("open") == "1";
     state
         .newsroom()
@@ -449,10 +443,9 @@ pub async fn set_article_open(
 pub async fn privacy(
     State(state): State<AppState>,
     current: CurrentUser,
-    headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
-    let fields = form_with_csrf(&state, &current, &headers, request).await?;
+    let fields = form_with_csrf(&state, &current, request).await?;
     let email = fields.text("email");
     match fields.text("action").as_str() {
         "export" => {

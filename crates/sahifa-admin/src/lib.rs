@@ -30,7 +30,6 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest};
-use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde::Serialize;
 
@@ -188,13 +187,15 @@ impl FormFields {
     }
 }
 
-/// Reads an urlencoded form and checks its CSRF token against the session's.
+/// Reads an urlencoded form and checks its CSRF token (and the request's origin) against
+/// the session's.
 pub async fn form_with_csrf(
     state: &AppState,
     current: &CurrentUser,
-    headers: &HeaderMap,
     request: axum::extract::Request,
 ) -> Result<FormFields, AppError> {
+    // Reading the body consumes the request; the origin check needs its headers after.
+    let headers = request.headers().clone();
     // A body that is not a form cannot carry the token: refuse it as a forgery would be.
     // One too large to read is no forgery, and the editor says so in words.
     let axum::Form(fields): axum::Form<Vec<(String, String)>> =
@@ -210,7 +211,7 @@ pub async fn form_with_csrf(
     let fields: HashMap<String, String> = fields.into_iter().collect();
     csrf::verify(
         state,
-        headers,
+        &headers,
         &current.session.csrf_token,
         fields.get(csrf::CSRF_FIELD).map(String::as_str),
     )?;

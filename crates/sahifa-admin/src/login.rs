@@ -261,8 +261,7 @@ pub async fn logout(
     current: CurrentUser,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state
         .db()
         .delete_session(&current.session.token_hash)
@@ -317,8 +316,7 @@ pub async fn logout_others(
     current: CurrentUser,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state
         .newsroom()
         .end_other_sessions(

@@ -535,8 +535,7 @@ pub async fn save_media(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::UploadMedia)?;
-    let headers = request.headers().clone();
-    let form: FormFields = form_with_csrf(&state, &current, &headers, request).await?;
+    let form: FormFields = form_with_csrf(&state, &current, request).await?;
     let (alt, caption) = (form.text("alt"), form.text("caption"));
     let actor = Actor::User(current.user.clone());
     match state
@@ -564,8 +563,7 @@ pub async fn delete_media(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::UploadMedia)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     let actor = Actor::User(current.user.clone());
     let media = match state.newsroom().delete_media(&actor, id).await? {
         Ok(media) => media,

@@ -313,8 +313,7 @@ pub async fn add_item(
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
     let location = MenuLocation::parse(&location).ok_or(AppError::NotFound)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let values = AddValues {
         target: form.text("target"),
         url: form.text("url"),
@@ -386,8 +385,7 @@ pub async fn save_item(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let location = location_of(&state, id).await?;
     let values = ItemValues {
         label: form.text("label"),
@@ -427,8 +425,7 @@ async fn move_item(
     direction: Direction,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     let location = location_of(&state, id).await?;
     state
         .newsroom()
@@ -465,8 +462,7 @@ pub async fn delete_item(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     let location = location_of(&state, id).await?;
     state
         .newsroom()

@@ -303,8 +303,7 @@ pub async fn create_page(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     save(&state, &current, None, &form).await
 }
 
@@ -316,8 +315,7 @@ pub async fn save_page(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let page = state.db().page_by_id(id).await?.ok_or(AppError::NotFound)?;
     save(&state, &current, Some(&page), &form).await
 }
@@ -378,8 +376,7 @@ pub async fn delete_page(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state.newsroom().delete_page(&actor(&current), id).await?;
     Ok(see_other("/admin/pages?msg=deleted"))
 }

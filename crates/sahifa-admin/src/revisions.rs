@@ -212,8 +212,7 @@ pub async fn restore_revision(
     Path((id, rev)): Path<(i64, i64)>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state
         .newsroom()
         .restore_revision(&Actor::User(current.user.clone()), id, rev)

@@ -161,8 +161,7 @@ pub async fn save_settings(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageSettings)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let typed = typed(&form);
     let actor = Actor::User(current.user.clone());
     match state.newsroom().save_site_settings(&actor, &typed).await {

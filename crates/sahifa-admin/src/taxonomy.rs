@@ -316,8 +316,7 @@ pub async fn create_category(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let values = CategoryValues::from_form(&form);
     match state
         .newsroom()
@@ -374,8 +373,7 @@ pub async fn save_category(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let values = CategoryValues::from_form(&form);
     match state
         .newsroom()
@@ -413,8 +411,7 @@ pub async fn delete_category(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let db = state.db();
     let category = db.category_by_id(id).await?.ok_or(AppError::NotFound)?;
     if form.text("confirm") != "yes" {
@@ -523,8 +520,7 @@ pub async fn rename_tag(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let (name, slug) = (form.text("name"), form.text("slug"));
     match state
         .newsroom()
@@ -557,8 +553,7 @@ pub async fn delete_tag(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageTaxonomy)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state.newsroom().delete_tag(&actor(&current), id).await?;
     Ok(see_other("/admin/tags?msg=deleted"))
 }

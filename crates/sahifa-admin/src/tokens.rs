@@ -134,8 +134,7 @@ pub async fn create_token(
     current: CurrentUser,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let name = form.text("name");
     let actor = Actor::User(current.user.clone());
     let page = match state
@@ -169,8 +168,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     state
         .newsroom()
         .revoke_token(&Actor::User(current.user.clone()), id)

@@ -262,8 +262,7 @@ pub async fn create_user(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageUsers)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let values = UserValues {
         active: true,
         ..UserValues::from_form(&form)
@@ -327,8 +326,7 @@ pub async fn save_user(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageUsers)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let user = state.db().user_by_id(id).await?.ok_or(AppError::NotFound)?;
     // The email is the login and is not edited here; show the stored one.
     let values = UserValues {
@@ -371,8 +369,7 @@ pub async fn reset_password(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageUsers)?;
-    let headers = request.headers().clone();
-    let form = form_with_csrf(&state, &current, &headers, request).await?;
+    let form = form_with_csrf(&state, &current, request).await?;
     let user = state.db().user_by_id(id).await?.ok_or(AppError::NotFound)?;
     let password = form.raw("password");
     match state
@@ -408,8 +405,7 @@ pub async fn delete_user(
     request: Request,
 ) -> Result<Response, AppError> {
     require(&current, Capability::ManageUsers)?;
-    let headers = request.headers().clone();
-    form_with_csrf(&state, &current, &headers, request).await?;
+    form_with_csrf(&state, &current, request).await?;
     let user = state.db().user_by_id(id).await?.ok_or(AppError::NotFound)?;
     match state.newsroom().delete_user(&actor(&current), id).await {
         Ok(()) => Ok(see_other("/admin/users?msg=deleted")),
