@@ -14,9 +14,13 @@
 //! `lru` crate) would not, and a hit takes a shard's read lock only (no global mutex on the
 //! hot path, unlike an LRU list that must be reordered on every read). Stale entries need no
 //! sweep: a current render replaces them under the same key, and the rest age out.
+//!
+//! Each cache also keeps the renders in flight for its keys (see `crate::single_flight`
+//! and `crate::serving`), so that concurrent misses for one key share one render and a
+//! retired entry can be answered, marked stale, while its successor renders.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use chrono::{DateTime, Utc};
@@ -24,6 +28,8 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 use crate::encoded::EncodedBody;
+use crate::serving::Outcome;
+use crate::single_flight::SingleFlight;
 
 /// The default memory budget of the page cache.
 pub const DEFAULT_BUDGET_BYTES: u64 = 256 * 1024 * 1024;
@@ -132,6 +138,13 @@ pub struct EpochCache<T> {
     /// The least an entry weighs, `budget / max_entries`: with it the byte budget also
     /// bounds the entry count, however small the pages.
     min_weight: AtomicU64,
+    /// Renders in flight, by key.
+    flights: SingleFlight<Outcome<T>>,
+    /// Renders run so far (for tests and metrics).
+    renders: AtomicU64,
+    /// Test hook: while set, renders wait for the semaphore to close before they start
+    /// (see [`EpochCache::hold_renders`]). Only a starting render reads it, never a hit.
+    gate: Mutex<Option<Arc<tokio::sync::Semaphore>>>,
 }
 
 impl<T> std::fmt::Debug for EpochCache<T> {
@@ -179,6 +192,9 @@ impl<T: Stamped> EpochCache<T> {
             entries,
             max_entries,
             min_weight: AtomicU64::new(budget / max_entries),
+            flights: SingleFlight::default(),
+            renders: AtomicU64::new(0),
+            gate: Mutex::new(None),
         }
     }
 
@@ -197,6 +213,11 @@ impl<T: Stamped> EpochCache<T> {
             .get(key)
             .map(|slot| slot.entry)
             .filter(|entry| entry.epoch() == epoch)
+    }
+
+    /// The entry for `key` at whatever epoch it was rendered (the caller compares).
+    pub fn lookup(&self, key: &str) -> Option<Arc<T>> {
+        self.entries.get(key).map(|slot| slot.entry)
     }
 
     /// Stores an entry, making room by evicting the least recently used ones. An entry
@@ -225,6 +246,55 @@ impl<T: Stamped> EpochCache<T> {
     /// The memory budget in bytes.
     pub fn budget(&self) -> u64 {
         self.entries.capacity()
+    }
+
+    /// How many renders this cache's misses have run (for tests and metrics).
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::SeqCst)
+    }
+
+    /// How many requests have awaited a render so far, the ones that started it included
+    /// (for tests: a request counted here is waiting or has been answered by a render).
+    pub fn render_waits(&self) -> u64 {
+        self.flights.tickets()
+    }
+
+    /// How many renders are in flight right now.
+    pub fn renders_in_flight(&self) -> usize {
+        self.flights.len()
+    }
+
+    /// Test hook: renders that start from now on wait, before rendering, until
+    /// [`EpochCache::release_renders`] is called. Costs production nothing but a check of
+    /// an empty slot when a render starts.
+    pub fn hold_renders(&self) {
+        *self.gate.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(Arc::new(tokio::sync::Semaphore::new(0)));
+    }
+
+    /// Lets held renders (and all later ones) run.
+    pub fn release_renders(&self) {
+        if let Some(gate) = self
+            .gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            gate.close();
+        }
+    }
+
+    pub(crate) fn flights(&self) -> &SingleFlight<Outcome<T>> {
+        &self.flights
+    }
+
+    /// Counts a render and hands out the test gate, if one is set.
+    pub(crate) fn start_render(&self) -> Option<Arc<tokio::sync::Semaphore>> {
+        self.renders.fetch_add(1, Ordering::SeqCst);
+        self.gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::i18n::Catalog;
 
 /// What went wrong while serving a page.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// Nothing lives at this URL.
     #[error("not found")]

@@ -18,6 +18,7 @@ pub mod media;
 pub mod media_store;
 pub mod responses;
 pub mod serving;
+pub mod single_flight;
 pub mod state;
 pub mod theme;
 pub mod urls;

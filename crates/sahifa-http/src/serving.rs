@@ -2,20 +2,46 @@
 //! content epoch and kept in every encoding (see `crate::cache`); these functions look a
 //! request up, render on a miss and answer with the validators (`ETag`, and for documents
 //! `Last-Modified`) that let browsers, readers and crawlers revalidate cheaply.
+//!
+//! No miss storms: a miss renders in a spawned task that every concurrent request for the
+//! same key and epoch awaits (single flight, `crate::single_flight`), so 50 readers of a
+//! retired page cost one render, and a reader who disconnects cancels nobody's render.
+//!
+//! Stale while revalidate: a request that finds its key's entry retired (rendered at an
+//! older epoch) while a render of the successor is already in flight is answered at once
+//! with the retired entry, marked `X-Sahifa-Cache: stale` (its own `ETag`, so a browser
+//! that revalidates later gets the new page), instead of queueing behind the render. The
+//! request that *starts* the render waits for it, so one client that writes and then reads
+//! (an editor, or a test) always sees its write: stale answers go only to readers who
+//! arrive while someone else is already waiting for the fresh page. The bound
+//! `WebConfig::stale_for` (default [`DEFAULT_STALE_FOR`]) counts from the moment that render started, which is the moment this
+//! process first needed the retired page again: a flight older than that (a render stuck
+//! on a slow database) gets no more stale answers, its latecomers wait for it instead.
+//! Requests with `Cache-Control: no-cache` / `Pragma: no-cache` (a hard reload) or a
+//! session cookie (staff) are never answered stale.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::cache::{CachedDocument, CachedPage};
+use crate::auth::session::SESSION_COOKIE;
+use crate::cache::{CachedDocument, CachedPage, EpochCache, Stamped};
 use crate::encoded::{EncodedBody, representation_headers};
 use crate::error::AppError;
 use crate::responses::moved_permanently;
 use crate::state::AppState;
+
+/// How long after a retired entry's re-render started the entry may still be answered,
+/// marked stale, to requests arriving meanwhile (`WebConfig::stale_for`'s default).
+pub const DEFAULT_STALE_FOR: Duration = Duration::from_secs(3);
+
+/// The response header that marks a retired entry answered while its successor renders.
+pub const CACHE_STATUS_HEADER: &str = "x-sahifa-cache";
 
 /// What a page handler produces: a page to show, or a redirect to where it lives now.
 pub enum Rendered {
@@ -23,6 +49,36 @@ pub enum Rendered {
     Html(String),
     /// A permanent redirect (old slug, non-canonical spelling).
     Moved(String),
+}
+
+/// What one render came to, handed to every request that awaited it.
+pub enum Outcome<T> {
+    /// A cacheable entry (already stored in the cache).
+    Entry(Arc<T>),
+    /// A permanent redirect.
+    Moved(String),
+    /// Nothing lives at this URL.
+    NotFound,
+    /// The render failed.
+    Failed(AppError),
+}
+
+impl<T> Clone for Outcome<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Outcome::Entry(entry) => Outcome::Entry(entry.clone()),
+            Outcome::Moved(to) => Outcome::Moved(to.clone()),
+            Outcome::NotFound => Outcome::NotFound,
+            Outcome::Failed(err) => Outcome::Failed(err.clone()),
+        }
+    }
+}
+
+/// Whether an answer is current or a retired entry given while its successor renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Freshness {
+    Fresh,
+    Stale,
 }
 
 /// Answers a page request from the cache, rendering on a miss.
@@ -34,28 +90,129 @@ pub async fn serve_page<F, Fut>(
 ) -> Response
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Rendered, AppError>>,
+    Fut: Future<Output = Result<Rendered, AppError>> + Send + 'static,
+{
+    let (outcome, freshness) = cached(state, AppState::cache, key, request, |epoch| {
+        let rendering = render();
+        async move {
+            match rendering.await {
+                Ok(Rendered::Html(html)) => Outcome::Entry(Arc::new(CachedPage {
+                    epoch,
+                    status: StatusCode::OK,
+                    body: EncodedBody::new(html.into_bytes()),
+                })),
+                Ok(Rendered::Moved(to)) => Outcome::Moved(to),
+                Err(err) => Outcome::Failed(err),
+            }
+        }
+    })
+    .await;
+    match outcome {
+        Outcome::Entry(page) => marked(page_response(&page, request), freshness),
+        Outcome::Moved(to) => moved_permanently(&to),
+        Outcome::NotFound => AppError::NotFound.into_response(),
+        Outcome::Failed(err) => err.into_response(),
+    }
+}
+
+/// The cache's entry for `key`, or the outcome of rendering it (shared with every
+/// concurrent request for it), or its retired entry while someone else's render runs.
+async fn cached<T, F, Fut>(
+    state: &AppState,
+    cache_of: fn(&AppState) -> &EpochCache<T>,
+    key: String,
+    request: &HeaderMap,
+    render: F,
+) -> (Outcome<T>, Freshness)
+where
+    T: Stamped + Send + Sync + 'static,
+    F: FnOnce(u64) -> Fut,
+    Fut: Future<Output = Outcome<T>> + Send + 'static,
 {
     // Read the epoch before rendering: an edit that lands mid-render makes this entry stale
     // at once instead of caching old content under the new epoch.
     let epoch = state.db().epoch();
-    let page = match state.cache().get(&key, epoch) {
-        Some(page) => page,
-        None => match render().await {
-            Ok(Rendered::Html(html)) => {
-                let page = Arc::new(CachedPage {
-                    epoch,
-                    status: StatusCode::OK,
-                    body: EncodedBody::new(html.into_bytes()),
-                });
-                state.cache().put(key, page.clone());
-                page
-            }
-            Ok(Rendered::Moved(to)) => return moved_permanently(&to),
-            Err(err) => return err.into_response(),
-        },
+    let cache = cache_of(state);
+    // The hit path: one cache read, as before single flight; no lock, no allocation.
+    let held = match cache.lookup(&key) {
+        Some(entry) if entry.epoch() == epoch => return (Outcome::Entry(entry), Freshness::Fresh),
+        held => held,
     };
-    page_response(&page, request)
+    let flights = cache.flights();
+    if let Some(entry) = held
+        && may_answer_stale(request)
+        && flights
+            .started(&key, epoch)
+            .is_some_and(|at| at.elapsed() < state.config().stale_for)
+    {
+        return (Outcome::Entry(entry), Freshness::Stale);
+    }
+    let ticket = flights.join(&key, epoch, || {
+        let state = state.clone();
+        let key = key.clone();
+        let rendering = render(epoch);
+        async move {
+            let cache = cache_of(&state);
+            // A flight that ended between this request's lookup and its join has stored
+            // the entry: take it rather than render again.
+            if let Some(entry) = cache.lookup(&key)
+                && entry.epoch() >= epoch
+            {
+                return Outcome::Entry(entry);
+            }
+            if let Some(gate) = cache.start_render() {
+                // The test hook: wait until the test closes the gate.
+                let _ = gate.acquire().await;
+            }
+            let outcome = rendering.await;
+            if let Outcome::Entry(entry) = &outcome {
+                cache.put(key, entry.clone());
+            }
+            outcome
+        }
+    });
+    let outcome = ticket.wait().await.unwrap_or_else(|| {
+        Outcome::Failed(AppError::Internal(
+            "the render task panicked or was aborted".into(),
+        ))
+    });
+    (outcome, Freshness::Fresh)
+}
+
+/// Whether this request may be answered with a retired entry: not a hard reload, and not
+/// staff (who expect to see what they just changed).
+fn may_answer_stale(request: &HeaderMap) -> bool {
+    let asks_no_cache = [header::CACHE_CONTROL, header::PRAGMA].iter().any(|name| {
+        request
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.to_ascii_lowercase().contains("no-cache"))
+    });
+    let has_session = request
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| {
+            pair.trim()
+                .strip_prefix(SESSION_COOKIE)
+                .is_some_and(|rest| rest.starts_with('='))
+        });
+    !asks_no_cache && !has_session
+}
+
+/// Marks a stale answer as such; shared caches must not keep it.
+fn marked(mut response: Response, freshness: Freshness) -> Response {
+    if freshness == Freshness::Stale {
+        let headers = response.headers_mut();
+        headers.insert(CACHE_STATUS_HEADER, HeaderValue::from_static("stale"));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        );
+    }
+    response
 }
 
 /// Builds the response for a cached page, honouring `If-None-Match` and `Accept-Encoding`.
@@ -97,27 +254,30 @@ pub async fn serve_document<F, Fut>(
 ) -> Response
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Option<RenderedDocument>, AppError>>,
+    Fut: Future<Output = Result<Option<RenderedDocument>, AppError>> + Send + 'static,
 {
-    let epoch = state.db().epoch();
-    let doc = match state.documents().get(&key, epoch) {
-        Some(doc) => doc,
-        None => match render().await {
-            Ok(Some(rendered)) => {
-                let doc = Arc::new(CachedDocument {
+    let (outcome, freshness) = cached(state, AppState::documents, key, request, |epoch| {
+        let rendering = render();
+        async move {
+            match rendering.await {
+                Ok(Some(rendered)) => Outcome::Entry(Arc::new(CachedDocument {
                     epoch,
                     content_type,
                     last_modified: rendered.last_modified,
                     body: EncodedBody::new(rendered.body.into_bytes()),
-                });
-                state.documents().put(key, doc.clone());
-                doc
+                })),
+                Ok(None) => Outcome::NotFound,
+                Err(err) => Outcome::Failed(err),
             }
-            Ok(None) => return AppError::NotFound.into_response(),
-            Err(err) => return err.into_response(),
-        },
-    };
-    document_response(&doc, request)
+        }
+    })
+    .await;
+    match outcome {
+        Outcome::Entry(doc) => marked(document_response(&doc, request), freshness),
+        Outcome::Moved(to) => moved_permanently(&to),
+        Outcome::NotFound => AppError::NotFound.into_response(),
+        Outcome::Failed(err) => err.into_response(),
+    }
 }
 
 fn document_response(doc: &CachedDocument, request: &HeaderMap) -> Response {
@@ -161,4 +321,39 @@ fn document_response(doc: &CachedDocument, request: &HeaderMap) -> Response {
 /// An HTTP date (`Tue, 01 Dec 2026 08:00:00 GMT`).
 pub fn http_date(at: &DateTime<Utc>) -> String {
     at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(*name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn hard_reloads_and_staff_are_never_answered_stale() {
+        assert!(may_answer_stale(&request(&[])));
+        assert!(may_answer_stale(&request(&[
+            ("cache-control", "max-age=0"),
+            ("cookie", "theme=dark; sahifa_session_hint=1"),
+        ])));
+        assert!(!may_answer_stale(&request(&[(
+            "cache-control",
+            "No-Cache"
+        )])));
+        assert!(!may_answer_stale(&request(&[("pragma", "no-cache")])));
+        assert!(!may_answer_stale(&request(&[(
+            "cookie",
+            "theme=dark; sahifa_session=abc"
+        )])));
+        assert!(!may_answer_stale(&request(&[
+            ("cookie", "theme=dark"),
+            ("cookie", "sahifa_session=abc"),
+        ])));
+    }
 }

@@ -44,6 +44,9 @@ pub struct WebConfig {
     /// Proxies whose `X-Forwarded-For`/`Forwarded`/`X-Forwarded-Proto` are believed
     /// (`--trusted-proxies`); default none (see [`crate::client`]).
     pub trusted_proxies: crate::client::TrustedProxies,
+    /// How long after a retired page's re-render started the page may still be answered,
+    /// marked stale, to readers arriving meanwhile (see [`crate::serving`]); zero: never.
+    pub stale_for: std::time::Duration,
 }
 
 impl WebConfig {
@@ -62,6 +65,7 @@ impl WebConfig {
             smtp_from: None,
             media_store,
             trusted_proxies: crate::client::TrustedProxies::none(),
+            stale_for: crate::serving::DEFAULT_STALE_FOR,
         }
     }
 }

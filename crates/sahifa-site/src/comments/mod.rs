@@ -382,14 +382,16 @@ pub async fn show_comments(
         };
     }
     let key = format!("comments:{slug}:{cpage}");
-    serve_page(&state, key, &headers, || async {
-        let article = state
+    // The render runs in its own task (see `serve_page`), so it owns what it reads.
+    let render_state = state.clone();
+    serve_page(&state, key, &headers, move || async move {
+        let article = render_state
             .db()
             .published_article(&slug)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(Rendered::Html(
-            render_page(&state, &article, cpage, None).await?,
+            render_page(&render_state, &article, cpage, None).await?,
         ))
     })
     .await

@@ -24,6 +24,7 @@ mod hostile;
 mod http;
 mod media_store;
 mod menus;
+mod miss_storms;
 mod most_read;
 mod newsroom;
 mod pages;
