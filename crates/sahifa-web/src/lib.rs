@@ -52,7 +52,7 @@ pub fn build_state(db: Db, config: WebConfig) -> anyhow::Result<AppState> {
 
 /// Every route of the site.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/", get(pages::home::show_home))
         .route("/article/{slug}", get(pages::article::show_article))
         .route(
@@ -92,14 +92,20 @@ pub fn router(state: AppState) -> Router {
         // Pages arrive pre-compressed from the cache; this only compresses the rest (API
         // answers, error pages) and leaves responses that already have an encoding alone.
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(middleware::map_response(headers::security_headers))
-        // Outside every handler and the error pages: they all see the resolved client, and
-        // every cookie set behind an https proxy is marked Secure.
-        .layer(middleware::from_fn_with_state(
+        .layer(middleware::map_response(headers::security_headers));
+    // Outside every handler and the error pages: they all see the resolved client, and
+    // every cookie set behind an https proxy is marked Secure. With no proxy trusted the
+    // socket peer is the client, and the layer is left out rather than run as a no-op on
+    // every request of the hot path.
+    let app = if state.config().trusted_proxies.is_empty() {
+        app
+    } else {
+        app.layer(middleware::from_fn_with_state(
             state.clone(),
             client::resolve_client,
         ))
-        .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)))
+    };
+    app.layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(Level::INFO)))
         .with_state(state)
 }
 
