@@ -196,6 +196,9 @@ pub async fn form_with_csrf(
 ) -> Result<FormFields, AppError> {
     // Reading the body consumes the request; the origin check needs its headers after.
     let headers = request.headers().clone();
+    let (parts, body) = request.into_parts();
+    let body = read_form_body(body).await?;
+    let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
     // A body that is not a form cannot carry the token: refuse it as a forgery would be.
     // One too large to read is no forgery, and the editor says so in words.
     let axum::Form(fields): axum::Form<Vec<(String, String)>> =
@@ -216,6 +219,40 @@ pub async fn form_with_csrf(
         fields.get(csrf::CSRF_FIELD).map(String::as_str),
     )?;
     Ok(FormFields(fields))
+}
+
+/// The most of a too-large form read (and dropped) before answering that it is too large.
+/// A server that answers before the client has sent its body, and closes, leaves the
+/// client writing into a closed socket: browsers then show a connection error instead of
+/// the answer. Only signed-in staff reach this (the session is checked first), and the
+/// server's body timeout bounds the time it takes.
+const FORM_DRAIN_LIMIT: usize = 32 << 20;
+
+/// A form's body, whole when it fits [`EDITOR_FORM_BODY`]; beyond that it is read to its
+/// end (up to [`FORM_DRAIN_LIMIT`]) and refused as too large. The route's own limit
+/// applies after, when the form is parsed.
+async fn read_form_body(mut body: axum::body::Body) -> Result<axum::body::Bytes, AppError> {
+    use axum::body::HttpBody;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let Some(frame) = frame else { break };
+        let frame = frame.map_err(|_| AppError::BadRequest)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= EDITOR_FORM_BODY {
+            kept.extend_from_slice(&data);
+        } else if seen > FORM_DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > EDITOR_FORM_BODY {
+        return Err(AppError::TooLarge("admin-error-form-too-large"));
+    }
+    Ok(kept.into())
 }
 
 /// Refuses with 403 unless the user has `capability`.
