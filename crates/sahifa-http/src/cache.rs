@@ -1,10 +1,14 @@
 //! The rendered-page cache.
 //!
-//! Public pages depend only on what is stored, so a page rendered at content epoch `e` is
-//! valid for as long as the epoch stays `e`. Every store write bumps the epoch (see
-//! `sahifa_store::Db::epoch`), which makes every entry stale at once: invalidation can never
-//! miss a page that shows the changed thing, at the price of re-rendering pages that did
-//! not change, which is cheap next to serving them.
+//! Public pages depend only on what is stored, so a page stays valid until something it
+//! shows changes. Each entry keeps what it shows (its [`Deps`], recorded while it rendered,
+//! see `crate::deps`) and the registry's sequence number when its render began; it is
+//! current while none of those things was retired since (see
+//! `sahifa_store::retirements`). A write therefore retires the pages that show what it
+//! changed, in this process and, through the database's log, in every other one, and the
+//! rest of the cache stays warm. The check is one atomic read on a hit: an entry remembers
+//! the last sequence number it was found current at, and looks at its things only when the
+//! registry has moved on since.
 //!
 //! Memory is bounded by a budget in bytes (every stored encoding counts) and by an entry
 //! count; when either is reached the entries read least recently give way, one by one, and
@@ -12,8 +16,8 @@
 //! scan-resistant, so a client walking through thousands of URLs that nobody reads twice
 //! evicts its own entries before the pages readers keep asking for, which plain LRU (the
 //! `lru` crate) would not, and a hit takes a shard's read lock only (no global mutex on the
-//! hot path, unlike an LRU list that must be reordered on every read). Stale entries need no
-//! sweep: a current render replaces them under the same key, and the rest age out.
+//! hot path, unlike an LRU list that must be reordered on every read). Retired entries need
+//! no sweep: a current render replaces them under the same key, and the rest age out.
 //!
 //! Each cache also keeps the renders in flight for its keys (see `crate::single_flight`
 //! and `crate::serving`), so that concurrent misses for one key share one render and a
@@ -27,6 +31,9 @@ use chrono::{DateTime, Utc};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use sahifa_store::retirements::Registry;
+
+use crate::deps::Deps;
 use crate::encoded::EncodedBody;
 use crate::serving::Outcome;
 use crate::single_flight::SingleFlight;
@@ -37,19 +44,55 @@ pub const DEFAULT_BUDGET_BYTES: u64 = 256 * 1024 * 1024;
 /// Bookkeeping an entry costs beyond its bytes (key, headers, table slot).
 const ENTRY_OVERHEAD: u64 = 256;
 
-/// What the cache holds: anything stamped with the content epoch it shows.
+/// When an entry was rendered and what it shows: what decides whether it is current.
+#[derive(Debug)]
+pub struct Stamp {
+    /// The registry's sequence number when the render began.
+    pub rendered_at: u64,
+    /// What the entry shows.
+    pub deps: Deps,
+    /// The last sequence number the entry was found current at.
+    checked: AtomicU64,
+}
+
+impl Stamp {
+    /// A stamp for an entry whose render began at `rendered_at`.
+    pub fn new(rendered_at: u64, deps: Deps) -> Stamp {
+        Stamp {
+            rendered_at,
+            deps,
+            checked: AtomicU64::new(rendered_at),
+        }
+    }
+
+    /// Whether nothing the entry shows was retired since it was rendered. `now` is the
+    /// registry's current sequence number, read by the caller before this.
+    pub fn is_current(&self, registry: &Registry, now: u64) -> bool {
+        if self.checked.load(Ordering::Acquire) == now {
+            return true;
+        }
+        if registry.is_current(self.rendered_at, self.deps.list()) {
+            // `fetch_max`: a slower check that read an older `now` never moves it back.
+            self.checked.fetch_max(now, Ordering::AcqRel);
+            return true;
+        }
+        false
+    }
+}
+
+/// What the cache holds: anything stamped with when it was rendered and what it shows.
 pub trait Stamped {
-    /// The content epoch the entry was rendered at.
-    fn epoch(&self) -> u64;
+    /// The entry's stamp.
+    fn stamp(&self) -> &Stamp;
     /// The bytes the entry keeps in memory, every encoding counted.
     fn stored_bytes(&self) -> u64;
 }
 
-/// A page as served: status and body in every encoding, stamped with the epoch it shows.
+/// A page as served: status and body in every encoding, stamped.
 #[derive(Debug)]
 pub struct CachedPage {
-    /// The content epoch the page was rendered at.
-    pub epoch: u64,
+    /// When it was rendered and what it shows.
+    pub stamp: Stamp,
     /// Response status (only 200 pages are cached today).
     pub status: StatusCode,
     /// The HTML.
@@ -57,8 +100,8 @@ pub struct CachedPage {
 }
 
 impl Stamped for CachedPage {
-    fn epoch(&self) -> u64 {
-        self.epoch
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
     }
 
     fn stored_bytes(&self) -> u64 {
@@ -70,8 +113,8 @@ impl Stamped for CachedPage {
 /// lists, for `Last-Modified`.
 #[derive(Debug)]
 pub struct CachedDocument {
-    /// The content epoch the document was rendered at.
-    pub epoch: u64,
+    /// When it was rendered and what it shows.
+    pub stamp: Stamp,
     /// Its media type.
     pub content_type: &'static str,
     /// Newest edit among the things listed.
@@ -81,8 +124,8 @@ pub struct CachedDocument {
 }
 
 impl Stamped for CachedDocument {
-    fn epoch(&self) -> u64 {
-        self.epoch
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
     }
 
     fn stored_bytes(&self) -> u64 {
@@ -131,8 +174,8 @@ impl<T> Weighter<String, Slot<T>> for SlotWeight {
     }
 }
 
-/// Entries by request key, each valid for the epoch it was rendered at.
-pub struct EpochCache<T> {
+/// Entries by request key, each valid until something it shows is retired.
+pub struct RenderCache<T> {
     entries: Cache<String, Slot<T>, SlotWeight>,
     max_entries: u64,
     /// The least an entry weighs, `budget / max_entries`: with it the byte budget also
@@ -143,13 +186,13 @@ pub struct EpochCache<T> {
     /// Renders run so far (for tests and metrics).
     renders: AtomicU64,
     /// Test hook: while set, renders wait for the semaphore to close before they start
-    /// (see [`EpochCache::hold_renders`]). Only a starting render reads it, never a hit.
+    /// (see [`RenderCache::hold_renders`]). Only a starting render reads it, never a hit.
     gate: Mutex<Option<Arc<tokio::sync::Semaphore>>>,
 }
 
-impl<T> std::fmt::Debug for EpochCache<T> {
+impl<T> std::fmt::Debug for RenderCache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EpochCache")
+        f.debug_struct("RenderCache")
             .field("len", &self.entries.len())
             .field("weight", &self.entries.weight())
             .field("budget", &self.entries.capacity())
@@ -158,19 +201,19 @@ impl<T> std::fmt::Debug for EpochCache<T> {
 }
 
 /// Rendered pages.
-pub type PageCache = EpochCache<CachedPage>;
+pub type PageCache = RenderCache<CachedPage>;
 
 /// Rendered feeds and sitemaps.
-pub type DocumentCache = EpochCache<CachedDocument>;
+pub type DocumentCache = RenderCache<CachedDocument>;
 
-impl<T: Stamped> EpochCache<T> {
+impl<T: Stamped> RenderCache<T> {
     /// A cache holding at most `max_entries` entries within the default memory budget.
-    pub fn new(max_entries: usize) -> EpochCache<T> {
-        EpochCache::with_budget(max_entries, DEFAULT_BUDGET_BYTES)
+    pub fn new(max_entries: usize) -> RenderCache<T> {
+        RenderCache::with_budget(max_entries, DEFAULT_BUDGET_BYTES)
     }
 
     /// A cache holding at most `max_entries` entries and `budget_bytes` of stored bodies.
-    pub fn with_budget(max_entries: usize, budget_bytes: u64) -> EpochCache<T> {
+    pub fn with_budget(max_entries: usize, budget_bytes: u64) -> RenderCache<T> {
         let max_entries = (max_entries as u64).max(1);
         let budget = budget_bytes.max(1);
         // Each shard evicts on its own; shards of a few MiB keep any one page well within
@@ -188,7 +231,7 @@ impl<T: Stamped> EpochCache<T> {
             Default::default(),
             Default::default(),
         );
-        EpochCache {
+        RenderCache {
             entries,
             max_entries,
             min_weight: AtomicU64::new(budget / max_entries),
@@ -207,15 +250,14 @@ impl<T: Stamped> EpochCache<T> {
         self.entries.set_capacity(budget);
     }
 
-    /// The entry for `key` if it was rendered at `epoch`.
-    pub fn get(&self, key: &str, epoch: u64) -> Option<Arc<T>> {
-        self.entries
-            .get(key)
-            .map(|slot| slot.entry)
-            .filter(|entry| entry.epoch() == epoch)
+    /// The entry for `key` if it is current.
+    pub fn get(&self, key: &str, registry: &Registry) -> Option<Arc<T>> {
+        let now = registry.now();
+        self.lookup(key)
+            .filter(|entry| entry.stamp().is_current(registry, now))
     }
 
-    /// The entry for `key` at whatever epoch it was rendered (the caller compares).
+    /// The entry for `key`, current or not (the caller checks).
     pub fn lookup(&self, key: &str) -> Option<Arc<T>> {
         self.entries.get(key).map(|slot| slot.entry)
     }
@@ -265,7 +307,7 @@ impl<T: Stamped> EpochCache<T> {
     }
 
     /// Test hook: renders that start from now on wait, before rendering, until
-    /// [`EpochCache::release_renders`] is called. Costs production nothing but a check of
+    /// [`RenderCache::release_renders`] is called. Costs production nothing but a check of
     /// an empty slot when a render starts.
     pub fn hold_renders(&self) {
         *self.gate.lock().unwrap_or_else(PoisonError::into_inner) =
@@ -301,10 +343,31 @@ impl<T: Stamped> EpochCache<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sahifa_store::{Dep, Retired};
 
-    fn page(epoch: u64) -> Arc<CachedPage> {
+    fn stamp(rendered_at: u64, deps: &[Dep]) -> Stamp {
+        let deps = deps_of(deps);
+        Stamp::new(rendered_at, deps)
+    }
+
+    /// Deps as a render of `deps` would have recorded them.
+    fn deps_of(deps: &[Dep]) -> Deps {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        runtime.block_on(crate::deps::recording(async {
+            crate::deps::record_all(deps.iter().copied());
+            crate::deps::collected()
+        }))
+    }
+
+    fn page(rendered_at: u64) -> Arc<CachedPage> {
+        page_showing(rendered_at, &[])
+    }
+
+    fn page_showing(rendered_at: u64, deps: &[Dep]) -> Arc<CachedPage> {
         Arc::new(CachedPage {
-            epoch,
+            stamp: stamp(rendered_at, deps),
             status: StatusCode::OK,
             body: EncodedBody::new(b"x".to_vec()),
         })
@@ -322,18 +385,36 @@ mod tests {
             })
             .collect();
         Arc::new(CachedPage {
-            epoch,
+            stamp: stamp(epoch, &[]),
             status: StatusCode::OK,
             body: EncodedBody::new(body),
         })
     }
 
     #[test]
-    fn entries_expire_with_the_epoch() {
+    fn an_entry_lives_until_what_it_shows_is_retired() {
+        let registry = Registry::default();
         let cache = PageCache::new(10);
-        cache.put("/".into(), page(1));
-        assert!(cache.get("/", 1).is_some());
-        assert!(cache.get("/", 2).is_none());
+        let at = registry.now();
+        cache.put(
+            "/".into(),
+            page_showing(at, &[Dep::Latest, Dep::Article(1)]),
+        );
+        cache.put("/other".into(), page_showing(at, &[Dep::Article(2)]));
+        assert!(cache.get("/", &registry).is_some());
+        registry.retire(&Retired::Some(vec![Dep::Article(2)].into()), false);
+        assert!(
+            cache.get("/", &registry).is_some(),
+            "retired by an unrelated write"
+        );
+        assert!(cache.get("/other", &registry).is_none());
+        registry.retire(&Retired::Some(vec![Dep::Latest].into()), false);
+        assert!(cache.get("/", &registry).is_none());
+        // Rendered again after the retirements: current.
+        cache.put("/".into(), page_showing(registry.now(), &[Dep::Latest]));
+        assert!(cache.get("/", &registry).is_some());
+        registry.retire(&Retired::Everything, false);
+        assert!(cache.get("/", &registry).is_none());
     }
 
     #[test]
@@ -347,7 +428,7 @@ mod tests {
         // A full cache of current entries makes room for one more by evicting one, not all.
         cache.put("/new".into(), page(2));
         assert!(cache.len() >= 2, "the cache was emptied: {}", cache.len());
-        assert!(cache.get("/new", 2).is_some());
+        assert!(cache.get("/new", &Registry::default()).is_some());
     }
 
     #[test]
@@ -366,15 +447,19 @@ mod tests {
     #[test]
     fn hot_entries_survive_a_flood_beyond_the_budget() {
         // A 2 MiB budget and pages of ~24 KiB in all encodings: a few dozen fit.
+        let registry = Registry::default();
         let cache = PageCache::with_budget(10_000, 2 * 1024 * 1024);
         cache.put("/hot".into(), big_page(1, 12, 1));
         for i in 0..600u64 {
             // Readers keep asking for the hot page while a client walks new URLs.
-            assert!(cache.get("/hot", 1).is_some(), "hot page evicted at {i}");
+            assert!(
+                cache.get("/hot", &registry).is_some(),
+                "hot page evicted at {i}"
+            );
             cache.put(format!("/flood/{i}"), big_page(1, 12, i + 2));
             assert!(cache.weight() <= cache.budget(), "over budget at {i}");
         }
-        assert!(cache.get("/hot", 1).is_some());
+        assert!(cache.get("/hot", &registry).is_some());
         assert!(cache.len() > 1, "the cache was emptied");
     }
 
@@ -382,7 +467,7 @@ mod tests {
     fn an_oversized_entry_is_not_kept() {
         let cache = PageCache::with_budget(10, 16 * 1024);
         cache.put("/big".into(), big_page(1, 64, 3));
-        assert!(cache.get("/big", 1).is_none());
+        assert!(cache.get("/big", &Registry::default()).is_none());
         assert!(cache.weight() <= cache.budget());
     }
 

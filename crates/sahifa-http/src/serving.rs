@@ -1,14 +1,17 @@
-//! Answering from the rendered-page cache: pages, feeds and sitemaps are rendered once per
-//! content epoch and kept in every encoding (see `crate::cache`); these functions look a
-//! request up, render on a miss and answer with the validators (`ETag`, and for documents
-//! `Last-Modified`) that let browsers, readers and crawlers revalidate cheaply.
+//! Answering from the rendered-page cache: pages, feeds and sitemaps are rendered once
+//! until something they show changes, and kept in every encoding (see `crate::cache`);
+//! these functions look a request up, render on a miss and answer with the validators
+//! (`ETag`, and for documents `Last-Modified`) that let browsers, readers and crawlers
+//! revalidate cheaply, and with what HTTP caches in front need: how long they may keep the
+//! answer (`Cache-Control`'s `s-maxage`, `stale-while-revalidate`, `stale-if-error`) and
+//! the keys a purge names it by (`xkey`, `Surrogate-Key`, `Cache-Tag`; see `crate::purge`).
 //!
 //! No miss storms: a miss renders in a spawned task that every concurrent request for the
-//! same key and epoch awaits (single flight, `crate::single_flight`), so 50 readers of a
+//! same key awaits, when that render began after the last change of what the page shows (single flight, `crate::single_flight`), so 50 readers of a
 //! retired page cost one render, and a reader who disconnects cancels nobody's render.
 //!
-//! Stale while revalidate: a request that finds its key's entry retired (rendered at an
-//! older epoch) while a render of the successor is already in flight is answered at once
+//! Stale while revalidate: a request that finds its key's entry retired (something it
+//! shows changed) while a render of the successor is already in flight is answered at once
 //! with the retired entry, marked `X-Sahifa-Cache: stale` (its own `ETag`, so a browser
 //! that revalidates later gets the new page), instead of queueing behind the render. The
 //! request that *starts* the render waits for it, so one client that writes and then reads
@@ -30,7 +33,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use crate::auth::session::SESSION_COOKIE;
-use crate::cache::{CachedDocument, CachedPage, EpochCache, Stamped};
+use crate::cache::{CachedDocument, CachedPage, RenderCache, Stamp, Stamped};
+use crate::deps;
 use crate::encoded::{EncodedBody, representation_headers};
 use crate::error::AppError;
 use crate::responses::moved_permanently;
@@ -92,12 +96,12 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Rendered, AppError>> + Send + 'static,
 {
-    let (outcome, freshness) = cached(state, AppState::cache, key, request, |epoch| {
+    let (outcome, freshness) = cached(state, AppState::cache, key, request, |rendered_at| {
         let rendering = render();
         async move {
             match rendering.await {
                 Ok(Rendered::Html(html)) => Outcome::Entry(Arc::new(CachedPage {
-                    epoch,
+                    stamp: Stamp::new(rendered_at, deps::collected()),
                     status: StatusCode::OK,
                     body: EncodedBody::new(html.into_bytes()),
                 })),
@@ -108,7 +112,7 @@ where
     })
     .await;
     match outcome {
-        Outcome::Entry(page) => marked(page_response(&page, request), freshness),
+        Outcome::Entry(page) => marked(page_response(state, &page, request), freshness),
         Outcome::Moved(to) => moved_permanently(&to),
         Outcome::NotFound => AppError::NotFound.into_response(),
         Outcome::Failed(err) => err.into_response(),
@@ -119,7 +123,7 @@ where
 /// concurrent request for it), or its retired entry while someone else's render runs.
 async fn cached<T, F, Fut>(
     state: &AppState,
-    cache_of: fn(&AppState) -> &EpochCache<T>,
+    cache_of: fn(&AppState) -> &RenderCache<T>,
     key: String,
     request: &HeaderMap,
     render: F,
@@ -129,34 +133,43 @@ where
     F: FnOnce(u64) -> Fut,
     Fut: Future<Output = Outcome<T>> + Send + 'static,
 {
-    // Read the epoch before rendering: an edit that lands mid-render makes this entry stale
-    // at once instead of caching old content under the new epoch.
-    let epoch = state.db().epoch();
+    let registry = state.db().registry();
+    // Read before rendering: a write that lands mid-render then makes this entry stale at
+    // once instead of keeping old content under a new stamp.
+    let now = registry.now();
     let cache = cache_of(state);
-    // The hit path: one cache read, as before single flight; no lock, no allocation.
+    // The hit path: one cache read and one atomic comparison; no lock, no allocation.
     let held = match cache.lookup(&key) {
-        Some(entry) if entry.epoch() == epoch => return (Outcome::Entry(entry), Freshness::Fresh),
+        Some(entry) if entry.stamp().is_current(registry, now) => {
+            return (Outcome::Entry(entry), Freshness::Fresh);
+        }
         held => held,
     };
+    // A render that began after the last change of what the retired entry showed renders
+    // what this request must see; without an entry, only one that began now or later.
+    let needed = held
+        .as_ref()
+        .map_or(now, |entry| registry.last_change(entry.stamp().deps.list()));
     let flights = cache.flights();
     if let Some(entry) = held
         && may_answer_stale(request)
         && flights
-            .started(&key, epoch)
+            .started(&key, needed)
             .is_some_and(|at| at.elapsed() < state.config().stale_for)
     {
         return (Outcome::Entry(entry), Freshness::Stale);
     }
-    let ticket = flights.join(&key, epoch, || {
+    let ticket = flights.join_since(&key, needed, now, || {
         let state = state.clone();
         let key = key.clone();
-        let rendering = render(epoch);
+        let rendering = deps::recording(render(now));
         async move {
             let cache = cache_of(&state);
+            let registry = state.db().registry();
             // A flight that ended between this request's lookup and its join has stored
             // the entry: take it rather than render again.
             if let Some(entry) = cache.lookup(&key)
-                && entry.epoch() >= epoch
+                && entry.stamp().is_current(registry, registry.now())
             {
                 return Outcome::Entry(entry);
             }
@@ -189,7 +202,12 @@ fn may_answer_stale(request: &HeaderMap) -> bool {
             .filter_map(|v| v.to_str().ok())
             .any(|v| v.to_ascii_lowercase().contains("no-cache"))
     });
-    let has_session = request
+    !asks_no_cache && !has_session(request)
+}
+
+/// Whether the request carries a session cookie (staff signed in).
+fn has_session(request: &HeaderMap) -> bool {
+    request
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -198,33 +216,63 @@ fn may_answer_stale(request: &HeaderMap) -> bool {
             pair.trim()
                 .strip_prefix(SESSION_COOKIE)
                 .is_some_and(|rest| rest.starts_with('='))
-        });
-    !asks_no_cache && !has_session
+        })
 }
 
-/// Marks a stale answer as such; shared caches must not keep it.
+/// Marks a stale answer as such; shared caches may keep it a second at most.
 fn marked(mut response: Response, freshness: Freshness) -> Response {
     if freshness == Freshness::Stale {
         let headers = response.headers_mut();
         headers.insert(CACHE_STATUS_HEADER, HeaderValue::from_static("stale"));
         headers.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, no-cache"),
+            HeaderValue::from_static("public, max-age=0, s-maxage=1"),
         );
     }
     response
 }
 
+/// The caching headers of a cached entry: how long browsers and shared caches may keep
+/// it, and the keys purges name it by. Staff (a session cookie) get `private, no-cache`:
+/// what they just changed must show on their next load, and no shared cache should hold
+/// a response to a signed-in request.
+fn caching_headers(
+    headers: &mut HeaderMap,
+    stamp: &Stamp,
+    request: &HeaderMap,
+    control: &HeaderValue,
+) {
+    if has_session(request) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        return;
+    }
+    headers.insert(header::CACHE_CONTROL, control.clone());
+    let keys = stamp.deps.keys_header();
+    headers.insert(XKEY, keys.clone());
+    headers.insert(SURROGATE_KEY, keys.clone());
+    headers.insert(CACHE_TAG, stamp.deps.tags_header().clone());
+}
+
+/// `xkey`: the key list Varnish's `vmod_xkey` reads.
+const XKEY: header::HeaderName = header::HeaderName::from_static("xkey");
+/// `Surrogate-Key`: the key list Fastly-style caches read.
+const SURROGATE_KEY: header::HeaderName = header::HeaderName::from_static("surrogate-key");
+/// `Cache-Tag`: the key list Cloudflare-style caches read (comma-separated).
+const CACHE_TAG: header::HeaderName = header::HeaderName::from_static("cache-tag");
+
 /// Builds the response for a cached page, honouring `If-None-Match` and `Accept-Encoding`.
-pub fn page_response(page: &CachedPage, request: &HeaderMap) -> Response {
+pub fn page_response(state: &AppState, page: &CachedPage, request: &HeaderMap) -> Response {
     let (bytes, encoding, etag) = page.body.select(request);
     let mut headers = HeaderMap::new();
     representation_headers(&mut headers, encoding, &etag);
-    // Readers' browsers revalidate every time (cheap, thanks to the ETag) so an edit is
-    // never hidden behind a stale copy.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
+    caching_headers(
+        &mut headers,
+        &page.stamp,
+        request,
+        &state.edge_headers().page,
     );
     if page.body.not_modified(request) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
@@ -256,12 +304,12 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Option<RenderedDocument>, AppError>> + Send + 'static,
 {
-    let (outcome, freshness) = cached(state, AppState::documents, key, request, |epoch| {
+    let (outcome, freshness) = cached(state, AppState::documents, key, request, |rendered_at| {
         let rendering = render();
         async move {
             match rendering.await {
                 Ok(Some(rendered)) => Outcome::Entry(Arc::new(CachedDocument {
-                    epoch,
+                    stamp: Stamp::new(rendered_at, deps::collected()),
                     content_type,
                     last_modified: rendered.last_modified,
                     body: EncodedBody::new(rendered.body.into_bytes()),
@@ -273,20 +321,22 @@ where
     })
     .await;
     match outcome {
-        Outcome::Entry(doc) => marked(document_response(&doc, request), freshness),
+        Outcome::Entry(doc) => marked(document_response(state, &doc, request), freshness),
         Outcome::Moved(to) => moved_permanently(&to),
         Outcome::NotFound => AppError::NotFound.into_response(),
         Outcome::Failed(err) => err.into_response(),
     }
 }
 
-fn document_response(doc: &CachedDocument, request: &HeaderMap) -> Response {
+fn document_response(state: &AppState, doc: &CachedDocument, request: &HeaderMap) -> Response {
     let (bytes, encoding, etag) = doc.body.select(request);
     let mut headers = HeaderMap::new();
     representation_headers(&mut headers, encoding, &etag);
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=60"),
+    caching_headers(
+        &mut headers,
+        &doc.stamp,
+        request,
+        &state.edge_headers().document,
     );
     if let Some(at) = doc.last_modified
         && let Ok(value) = HeaderValue::from_str(&http_date(&at))

@@ -118,10 +118,20 @@ impl<T: Clone + Send + Sync + 'static> SingleFlight<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T> + Send + 'static,
     {
+        self.join_since(key, epoch, epoch, work)
+    }
+
+    /// Joins the flight for `key` that started at `needed` or later, or starts one tagged
+    /// `now` with `work` when there is none.
+    pub fn join_since<F, Fut>(&self, key: &str, needed: u64, now: u64, work: F) -> Ticket<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = T> + Send + 'static,
+    {
         self.tickets.fetch_add(1, Ordering::SeqCst);
         let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(flight) = flights.get(key)
-            && flight.epoch >= epoch
+            && flight.epoch >= needed
         {
             return Ticket {
                 result: flight.result.clone(),
@@ -134,7 +144,7 @@ impl<T: Clone + Send + Sync + 'static> SingleFlight<T> {
             key.to_owned(),
             Flight {
                 id,
-                epoch,
+                epoch: now,
                 started: Instant::now(),
                 result: result.clone(),
             },

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
+use axum::http::HeaderValue;
 use chrono_tz::Tz;
-use sahifa_store::{Category, Db, SiteSettings};
+use sahifa_store::{Category, Db, Dep, SiteSettings};
 use sahifa_text::dates::Lang;
 use sahifa_text::digits::DigitStyle;
 
@@ -47,6 +48,62 @@ pub struct WebConfig {
     /// How long after a retired page's re-render started the page may still be answered,
     /// marked stale, to readers arriving meanwhile (see [`crate::serving`]); zero: never.
     pub stale_for: std::time::Duration,
+    /// What HTTP caches in front (Varnish, a CDN) are told, and where purges go.
+    pub edge: EdgeCaching,
+}
+
+/// How long shared caches in front may keep public pages, and where this process sends
+/// purges when a write retires pages (see [`crate::purge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeCaching {
+    /// Seconds a shared cache may serve a page without asking (`s-maxage`).
+    pub max_age: u32,
+    /// Seconds past that it may serve the old copy while it fetches a new one
+    /// (`stale-while-revalidate`; browsers honour it too).
+    pub stale_while_revalidate: u32,
+    /// Seconds past that it may serve the old copy while the site answers with errors
+    /// (`stale-if-error`).
+    pub stale_if_error: u32,
+    /// Caches to send `PURGE` with the retired keys to (`--purge-urls`).
+    pub purge_urls: Vec<url::Url>,
+}
+
+impl Default for EdgeCaching {
+    fn default() -> Self {
+        EdgeCaching {
+            max_age: 60,
+            stale_while_revalidate: 30,
+            stale_if_error: 86_400,
+            purge_urls: Vec::new(),
+        }
+    }
+}
+
+/// The `Cache-Control` values built once from [`EdgeCaching`].
+#[derive(Debug, Clone)]
+pub struct EdgeHeaders {
+    /// For pages: browsers revalidate every time (the `ETag` makes it cheap), shared
+    /// caches keep the page for `max_age`.
+    pub page: HeaderValue,
+    /// For feeds and sitemaps: readers and crawlers may keep them a minute.
+    pub document: HeaderValue,
+}
+
+impl EdgeHeaders {
+    fn new(edge: &EdgeCaching) -> EdgeHeaders {
+        let shared = format!(
+            "s-maxage={}, stale-while-revalidate={}, stale-if-error={}",
+            edge.max_age, edge.stale_while_revalidate, edge.stale_if_error
+        );
+        let value = |browser: &str| {
+            HeaderValue::from_str(&format!("public, {browser}, {shared}"))
+                .unwrap_or_else(|_| HeaderValue::from_static("public, no-cache"))
+        };
+        EdgeHeaders {
+            page: value("max-age=0"),
+            document: value("max-age=60"),
+        }
+    }
 }
 
 impl WebConfig {
@@ -66,6 +123,7 @@ impl WebConfig {
             media_store,
             trusted_proxies: crate::client::TrustedProxies::none(),
             stale_for: crate::serving::DEFAULT_STALE_FOR,
+            edge: EdgeCaching::default(),
         }
     }
 }
@@ -132,6 +190,7 @@ struct Inner {
     /// Feeds and sitemaps, cached like pages (see `sahifa_site::distribution`).
     documents: DocumentCache,
     site: RwLock<Option<(u64, Arc<SiteView>)>>,
+    edge_headers: EdgeHeaders,
     /// The search index, once start-up has opened it (absent in processes and tests that
     /// run without search: pages then fall back to database queries).
     search: OnceLock<sahifa_search::SearchIndex>,
@@ -143,6 +202,7 @@ impl AppState {
     /// Builds the state.
     pub fn new(db: Db, config: WebConfig, theme: Theme, catalog: Arc<Catalog>) -> AppState {
         let cache = PageCache::new(config.page_cache_entries);
+        let edge_headers = EdgeHeaders::new(&config.edge);
         AppState {
             inner: Arc::new(Inner {
                 newsroom: sahifa_newsroom::Newsroom::new(db.clone()),
@@ -153,6 +213,7 @@ impl AppState {
                 cache,
                 documents: DocumentCache::new(2_000),
                 site: RwLock::new(None),
+                edge_headers,
                 search: OnceLock::new(),
                 views: crate::views::ViewCounter::new(),
             }),
@@ -209,12 +270,20 @@ impl AppState {
         &self.inner.views
     }
 
-    /// The current site settings and navigation, re-read only when content changed.
+    /// The `Cache-Control` values for cached pages and documents.
+    pub fn edge_headers(&self) -> &EdgeHeaders {
+        &self.inner.edge_headers
+    }
+
+    /// The current site settings and navigation, re-read only when they changed. A page
+    /// that asks for them shows them: it is retired with them.
     pub async fn site(&self) -> Result<Arc<SiteView>, sahifa_store::StoreError> {
-        let epoch = self.inner.db.epoch();
+        crate::deps::record(Dep::Site);
+        let registry = self.inner.db.registry();
+        let epoch = registry.now();
         if let Ok(guard) = self.inner.site.read()
             && let Some((at, view)) = guard.as_ref()
-            && *at == epoch
+            && registry.is_current(*at, &[Dep::Site])
         {
             return Ok(view.clone());
         }

@@ -7,12 +7,12 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-use sahifa_store::articles::{self as repo, ArticleState, ArticleWrite};
+use sahifa_store::articles::{self as repo, ArticleState, ArticleWrite, Listing};
 use sahifa_store::newsroom::{
     AuditRecord, insert_audit, insert_revision, latest_revision_id, revision_snapshot,
 };
 use sahifa_store::redirects::{self, SlugKind};
-use sahifa_store::{ArticleInput, ArticleStatus, Image, MediaRow, Tx, telegram};
+use sahifa_store::{ArticleInput, ArticleStatus, Dep, Image, MediaRow, Tx, telegram};
 
 use crate::permissions::{
     Capability, can_delete_article, can_edit_article, can_set_byline, can_set_status,
@@ -253,10 +253,11 @@ impl Newsroom {
         {
             return Err(NewsroomError::Forbidden);
         }
+        let listed = repo::listing_of(&mut tx, id).await?;
         repo::delete(&mut tx, id).await?;
         repo::record_event(&mut tx, id, "deleted", Some(state.status()), None).await?;
         audit(&mut tx, actor, "deleted", id, &state.title).await?;
-        tx.touch().await?;
+        tx.retire(retired_by(id, listed.as_ref(), None));
         tx.commit().await?;
         Ok(())
     }
@@ -335,7 +336,9 @@ impl Newsroom {
             .await?;
             telegram::enqueue_post(&mut tx, id).await?;
             audit(&mut tx, &Actor::System, "published", id, &title).await?;
-            tx.touch().await?;
+            let listed = repo::listing_of(&mut tx, id).await?;
+            let was = listed.clone().map(|l| Listing { public: false, ..l });
+            tx.retire(retired_by(id, was.as_ref(), listed.as_ref()));
             tx.commit().await?;
             published.push((id, title));
         }
@@ -592,6 +595,10 @@ async fn write(
         review_requested: submit_for_review,
     };
     let before = current.map(ArticleState::status);
+    let listed_before = match current {
+        Some(state) => repo::listing_of(tx, state.id).await?,
+        None => None,
+    };
     let id = match current {
         None => {
             let id = repo::insert(tx, &row, actor.user_id(), now).await?;
@@ -638,7 +645,12 @@ async fn write(
     if let Some(action) = change_action {
         audit(tx, actor, action, id, &row.title).await?;
     }
-    tx.touch().await?;
+    let listed_after = repo::listing_of(tx, id).await?;
+    tx.retire(retired_by(
+        id,
+        listed_before.as_ref(),
+        listed_after.as_ref(),
+    ));
     let kind = if submit_for_review {
         SaveKind::Submitted
     } else {
@@ -649,6 +661,33 @@ async fn write(
         kind,
         revision_id,
     })
+}
+
+/// What a write of article `id` retires, from where it was listed before to where it is
+/// listed after (`None`: it did not exist, or no longer does). Its own content always; the
+/// lists, archives and feeds it leaves or enters only when that changed, so fixing a typo
+/// in an old article leaves the front page cached.
+fn retired_by(id: i64, before: Option<&Listing>, after: Option<&Listing>) -> Vec<Dep> {
+    let mut deps = vec![Dep::Article(id)];
+    let public = |l: Option<&Listing>| l.is_some_and(|l| l.public);
+    if !public(before) && !public(after) {
+        // Never seen by readers: only previews and the admin show it, and they are not
+        // cached.
+        return deps;
+    }
+    deps.push(Dep::AnyArticle);
+    // Only where it was listed publicly counts: a draft is in no list.
+    let (before, after) = (before.filter(|l| l.public), after.filter(|l| l.public));
+    if before == after {
+        return deps;
+    }
+    deps.push(Dep::Latest);
+    for listing in [before, after].into_iter().flatten() {
+        deps.extend(listing.category_id.map(Dep::InCategory));
+        deps.extend(listing.author_id.map(Dep::ByAuthor));
+        deps.extend(listing.tag_ids.iter().copied().map(Dep::InTag));
+    }
+    deps
 }
 
 /// Whether a save from `before` to `after` changes what readers can see.

@@ -5,6 +5,7 @@
 //! WordPress lets only administrators edit other users' profiles). One transaction holds
 //! the row, the audit entry and the content epoch (author pages are cached).
 
+use sahifa_store::Dep;
 use sahifa_store::authors::{self as repo, ProfileWrite};
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
 use sahifa_text::clean::xml_safe;
@@ -78,7 +79,7 @@ impl Newsroom {
             },
         )
         .await?;
-        tx.touch().await?;
+        tx.retire([Dep::Author(author_id)]);
         tx.commit().await?;
         Ok(())
     }
@@ -93,7 +94,7 @@ impl Newsroom {
         }
         let mut tx = self.db().begin().await?;
         let adopted = repo::adopt_unowned_articles(&mut tx, owner).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(adopted)
     }
@@ -113,7 +114,7 @@ impl Newsroom {
         }
         let mut tx = self.db().begin().await?;
         let owned = repo::own_by_byline(&mut tx, article, fallback).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(owned)
     }

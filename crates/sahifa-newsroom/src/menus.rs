@@ -10,7 +10,7 @@
 use sahifa_text::clean::xml_safe;
 
 use sahifa_store::menus::{self as repo, MenuItem, MenuItemWrite, MenuKind, MenuLocation};
-use sahifa_store::{Tx, pages, taxonomy};
+use sahifa_store::{Dep, Tx, pages, taxonomy};
 
 use crate::taxonomy::audit;
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
@@ -116,7 +116,7 @@ impl Newsroom {
         };
         let id = repo::insert_item(&mut tx, &row).await?;
         audit(&mut tx, actor, "created", "menu-item", id, &shown).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(id)
     }
@@ -160,7 +160,7 @@ impl Newsroom {
             label.clone()
         };
         audit(&mut tx, actor, "updated", "menu-item", id, &shown).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(())
     }
@@ -203,7 +203,7 @@ impl Newsroom {
             item.display_label(),
         )
         .await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(())
     }
@@ -229,7 +229,7 @@ impl Newsroom {
             item.display_label(),
         )
         .await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(())
     }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use sahifa_text::clean::xml_safe;
 
 use sahifa_store::pages::{self as repo, PageStatus, PageWrite};
-use sahifa_store::{StoreError, Tx, Unique};
+use sahifa_store::{Dep, StoreError, Tx, Unique};
 
 use crate::taxonomy::audit;
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
@@ -65,7 +65,7 @@ impl Newsroom {
         let id = repo::insert_page(&mut tx, &row).await.map_err(slug_taken)?;
         repo::forget_old_slug(&mut tx, &row.slug).await?;
         audit(&mut tx, actor, "created", "page", id, &row.title).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(id)
     }
@@ -94,7 +94,7 @@ impl Newsroom {
             _ => "updated",
         };
         audit(&mut tx, actor, action, "page", id, &row.title).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site, Dep::Page(id)]);
         tx.commit().await?;
         Ok(())
     }
@@ -109,7 +109,7 @@ impl Newsroom {
             .ok_or(NewsroomError::NotFound)?;
         repo::delete_page(&mut tx, id, page.parent_id).await?;
         audit(&mut tx, actor, "deleted", "page", id, &page.title).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site, Dep::Page(id)]);
         tx.commit().await?;
         Ok(())
     }

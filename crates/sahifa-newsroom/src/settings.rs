@@ -63,7 +63,7 @@ impl Newsroom {
             },
         )
         .await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(settings)
     }

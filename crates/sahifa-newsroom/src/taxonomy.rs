@@ -12,7 +12,7 @@ use sahifa_text::clean::xml_safe;
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
 use sahifa_store::redirects::{self, SlugKind};
 use sahifa_store::taxonomy::{self as repo, CategoryWrite};
-use sahifa_store::{StoreError, Tag, Tx, Unique};
+use sahifa_store::{Dep, StoreError, Tag, Tx, Unique};
 
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
 
@@ -72,7 +72,7 @@ impl Newsroom {
             .await
             .map_err(slug_taken)?;
         audit(&mut tx, actor, "created", "category", id, &row.name).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Site]);
         tx.commit().await?;
         Ok(id)
     }
@@ -99,7 +99,9 @@ impl Newsroom {
             redirects::remember(&mut tx, SlugKind::Category, &current.slug, id).await?;
         }
         audit(&mut tx, actor, "updated", "category", id, &row.name).await?;
-        tx.touch().await?;
+        // A new name shows on every page's menu; a new parent moves its articles
+        // into other sections' lists.
+        tx.retire_everything();
         tx.commit().await?;
         Ok(())
     }
@@ -115,7 +117,7 @@ impl Newsroom {
         let affected = repo::delete_category(&mut tx, id, category.parent_id).await?;
         let detail = format!("{} ({affected})", category.name);
         audit(&mut tx, actor, "deleted", "category", id, &detail).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(affected)
     }
@@ -155,7 +157,8 @@ impl Newsroom {
         }
         let detail = format!("{} → {name}", current.name);
         audit(&mut tx, actor, "renamed", "tag", id, &detail).await?;
-        tx.touch().await?;
+        // Menus may name the tag (`Site`: every page's frame).
+        tx.retire([Dep::Tag(id), Dep::Site]);
         tx.commit().await?;
         Ok(Tag {
             id,
@@ -173,7 +176,8 @@ impl Newsroom {
             .ok_or(NewsroomError::NotFound)?;
         repo::delete_tag(&mut tx, id).await?;
         audit(&mut tx, actor, "deleted", "tag", id, &tag.name).await?;
-        tx.touch().await?;
+        // Menus may name the tag (`Site`: every page's frame).
+        tx.retire([Dep::Tag(id), Dep::Site]);
         tx.commit().await?;
         Ok(())
     }
@@ -207,7 +211,7 @@ impl Newsroom {
             .await
             .map_err(slug_taken)?;
         audit(&mut tx, actor, "created", "author", id, name).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(id)
     }
@@ -240,7 +244,7 @@ impl Newsroom {
             .map_err(slug_taken)?;
         sahifa_store::redirects::remember(&mut tx, SlugKind::Author, &old, id).await?;
         audit(&mut tx, actor, "renamed", "author", id, &slug).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Author(id)]);
         tx.commit().await?;
         Ok(slug)
     }

@@ -426,7 +426,7 @@ async fn resolve_byline(tx: &mut Tx, byline: Byline, name: &str) -> Result<Optio
             let slug = free_byline_slug(tx, name).await?;
             let id = authors::insert(tx, &slug, name, "").await?;
             // A new byline is a new public author page.
-            tx.touch().await?;
+            tx.retire_everything();
             Ok(Some(id))
         }
     }

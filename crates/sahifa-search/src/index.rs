@@ -16,7 +16,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use sahifa_store::{Category, Db, IndexArticle};
+use sahifa_store::{Category, Db, Dep, IndexArticle, Retired};
 
 use crate::analysis::{ArabicTokenizer, TOKENIZER_NAME};
 use crate::{Result, SearchError};
@@ -351,7 +351,7 @@ impl SearchIndex {
 
     /// Re-reads the given articles from the database and updates the index to match:
     /// published ones are (re)indexed, missing or private ones removed. Commits with
-    /// `cursor`, makes the change visible to searches and retires cached pages.
+    /// `cursor`, makes the change visible to searches and retires the articles' own pages.
     pub async fn apply(&self, db: &Db, article_ids: &[i64], cursor: i64) -> Result<()> {
         let paths = CategoryPaths::load(db).await?;
         let mut changes = Vec::with_capacity(article_ids.len());
@@ -383,7 +383,13 @@ impl SearchIndex {
             docs: self.num_docs(),
         })
         .await?;
-        db.bump_epoch_local();
+        // The changed articles' own pages pick their related articles from the index: a
+        // page rendered before the index knew its article's words fell back to the
+        // database's list. Other pages keep their related block until something they show
+        // changes (this node's index is its own, so no other process or cache hears of it).
+        db.retire_local(&Retired::Some(
+            article_ids.iter().copied().map(Dep::Article).collect(),
+        ));
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use sahifa_store::{Article, ArticleFilter};
+use sahifa_store::{Article, ArticleFilter, Dep};
 
 use crate::distribution::short_url;
 use sahifa_http::error::AppError;
@@ -219,9 +219,19 @@ async fn render(
         },
     };
     let full = db.setting(FULL_CONTENT_KEY).await?.as_deref() != Some("false");
+    crate::view::shows_list(&site, &filter);
+    // The feed's title names its tag or author.
+    sahifa_http::deps::record_all(
+        filter
+            .tag_id
+            .map(Dep::Tag)
+            .into_iter()
+            .chain(filter.author_id.map(Dep::Author)),
+    );
     let listing = db.published_articles(filter, ITEMS, 0).await?;
     let mut items = Vec::with_capacity(listing.items.len());
     for summary in &listing.items {
+        sahifa_http::deps::record(Dep::Article(summary.id));
         if let Some(article) = db.article_by_id(summary.id).await? {
             items.push(item(&state, &base, &article, full));
         }

@@ -91,10 +91,13 @@ pub async fn block(
             .filter_map(|r| summaries.iter().find(|s| s.id == r.article_id))
             .take(SHOWN)
             .enumerate()
-            .map(|(i, s)| MostReadItem {
-                rank: i + 1,
-                title: s.title.clone(),
-                url: urls::article(&s.slug),
+            .map(|(i, s)| {
+                sahifa_http::deps::record(sahifa_store::Dep::Article(s.id));
+                MostReadItem {
+                    rank: i + 1,
+                    title: s.title.clone(),
+                    url: urls::article(&s.slug),
+                }
             })
             .collect()
     };

@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use sahifa_store::{ArchiveKind, SitemapArticle};
+use sahifa_store::{ArchiveKind, Dep, SitemapArticle};
 
 use sahifa_http::error::AppError;
 use sahifa_http::serving::{RenderedDocument as Rendered, serve_document};
@@ -42,10 +42,24 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn show_index(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    serve_document(&state, "sitemap:index".into(), XML, &headers, || {
-        index(state.clone())
-    })
+    let render_state = state.clone();
+    serve_document(
+        &state,
+        "sitemap:index".into(),
+        XML,
+        &headers,
+        || async move {
+            shows_everything_listed();
+            index(render_state).await
+        },
+    )
     .await
+}
+
+/// Sitemaps list every article, page and archive with its last change: they are retired
+/// when anything is published, edited or removed, or the site's pages and sections change.
+fn shows_everything_listed() {
+    sahifa_http::deps::record_all([Dep::Latest, Dep::AnyArticle, Dep::Site]);
 }
 
 async fn show_file(
@@ -60,8 +74,10 @@ async fn show_file(
     } else {
         format!("sitemap:{file}")
     };
-    serve_document(&state, key, XML, &headers, || {
-        render_file(state.clone(), file)
+    let render_state = state.clone();
+    serve_document(&state, key, XML, &headers, || async move {
+        shows_everything_listed();
+        render_file(render_state, file).await
     })
     .await
 }

@@ -3,7 +3,7 @@
 //! and URLs.
 
 use chrono::{DateTime, Utc};
-use sahifa_store::{Article, ArticleSummary, Image};
+use sahifa_store::{Article, ArticleFilter, ArticleSummary, Dep, Image};
 use sahifa_text::dates::{format_date, format_hijri, format_time};
 use serde::Serialize;
 use serde_json::Value;
@@ -85,8 +85,50 @@ fn category_link(c: &sahifa_store::Named) -> Link {
     }
 }
 
+/// Notes, for the page being rendered, that it shows this summary: the article and its
+/// byline's name (category names come with the site, see `AppState::site`).
+fn shows_summary(a: &ArticleSummary) {
+    sahifa_http::deps::record(Dep::Article(a.id));
+    if let Some(author) = &a.author {
+        sahifa_http::deps::record(Dep::Author(author.id));
+    }
+}
+
+/// Notes, for the page being rendered, that it lists the articles `filter` selects: a
+/// category's list takes in its subcategories', so each of them counts.
+pub fn shows_list(site: &SiteView, filter: &ArticleFilter) {
+    use sahifa_http::deps::record;
+    if let Some(category) = filter.category_id {
+        let mut within = vec![category];
+        let mut i = 0;
+        while let Some(&parent) = within.get(i) {
+            for child in site
+                .categories
+                .iter()
+                .filter(|c| c.parent_id == Some(parent))
+            {
+                if !within.contains(&child.id) {
+                    within.push(child.id);
+                }
+            }
+            i += 1;
+        }
+        sahifa_http::deps::record_all(within.into_iter().map(Dep::InCategory));
+    }
+    if let Some(tag) = filter.tag_id {
+        record(Dep::InTag(tag));
+    }
+    if let Some(author) = filter.author_id {
+        record(Dep::ByAuthor(author));
+    }
+    if filter.category_id.is_none() && filter.tag_id.is_none() && filter.author_id.is_none() {
+        record(Dep::Latest);
+    }
+}
+
 /// Card for one summary.
 pub fn card(site: &SiteView, a: &ArticleSummary) -> Card {
+    shows_summary(a);
     let published = a.published_at.unwrap_or(a.updated_at);
     Card {
         title: a.title.clone(),
@@ -226,6 +268,8 @@ pub struct ArticleView {
 /// The full article view.
 pub fn article(state: &AppState, site: &SiteView, a: &Article) -> ArticleView {
     let s = &a.summary;
+    shows_summary(s);
+    sahifa_http::deps::record_all(a.tags.iter().map(|t| Dep::Tag(t.id)));
     let published = s.published_at.unwrap_or(s.updated_at);
     let local = published.with_timezone(&site.tz);
     let url = urls::article(&s.slug);

@@ -341,6 +341,48 @@ pub async fn state_for_update(tx: &mut Tx, id: i64) -> Result<Option<ArticleStat
         .await)?)
 }
 
+/// Where an article is listed: what decides which archives, feeds and lists show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listing {
+    /// Published (readers can see it).
+    pub public: bool,
+    /// Publication time (the lists' order).
+    pub published_at: Option<DateTime<Utc>>,
+    /// Its category.
+    pub category_id: Option<i64>,
+    /// Its byline.
+    pub author_id: Option<i64>,
+    /// Its tags.
+    pub tag_ids: Vec<i64>,
+}
+
+/// Where article `id` is listed, inside `tx` (for what a write retires).
+pub async fn listing_of(tx: &mut Tx, id: i64) -> Result<Option<Listing>> {
+    type Row = (String, Option<DateTime<Utc>>, Option<i64>, Option<i64>);
+    let row: Option<Row> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT status, published_at, category_id, author_id FROM articles WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let Some((status, published_at, category_id, author_id)) = row else {
+        return Ok(None);
+    };
+    let tags: Vec<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT tag_id FROM article_tags WHERE article_id = $1 ORDER BY tag_id"
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await)?;
+    Ok(Some(Listing {
+        public: ArticleStatus::parse(&status) == ArticleStatus::Published,
+        published_at,
+        category_id,
+        author_id,
+        tag_ids: tags.into_iter().map(|(t,)| t).collect(),
+    }))
+}
+
 /// The id of the article that has `slug`, if any.
 pub async fn slug_holder(tx: &mut Tx, slug: &str) -> Result<Option<i64>> {
     let row: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(

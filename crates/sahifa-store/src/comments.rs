@@ -403,6 +403,25 @@ pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
     Ok(deleted)
 }
 
+/// The articles the comments `ids` are on (each once), for retiring their pages.
+pub async fn articles_of(tx: &mut Tx, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut articles = Vec::new();
+    for id in ids {
+        let article: Option<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+            "SELECT article_id FROM comments WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await)?;
+        if let Some((article,)) = article
+            && !articles.contains(&article)
+        {
+            articles.push(article);
+        }
+    }
+    Ok(articles)
+}
+
 /// Replaces a comment's author fields and text; false when there is no such comment.
 pub async fn update(
     tx: &mut Tx,

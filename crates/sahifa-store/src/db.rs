@@ -1,8 +1,10 @@
-//! Connecting, migrating and the content epoch.
+//! Connecting, migrating, and keeping this process's cache registry in step with the
+//! writes of every process sharing the database.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -13,8 +15,13 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Database, Postgres, Sqlite, TransactionManager};
 
 use crate::health::{WriteHealth, is_storage_fault};
+use crate::retirements::{Registry, Retired};
 use crate::tx::{Tx, TxInner};
 use crate::{Result, StoreError};
+
+/// The most log rows one poll applies one by one; further behind than that, retiring
+/// everything is cheaper than reading them.
+const SYNC_MAX_ROWS: i64 = 1000;
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +39,14 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
-/// A handle on the database; cheap to clone, all clones share one pool and one epoch.
+/// A handle on the database; cheap to clone, all clones share one pool and one registry.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: Pool,
-    epoch: Arc<AtomicU64>,
+    registry: Arc<Registry>,
+    /// Versions of the shared content counter this process committed and has applied
+    /// already, so that [`Db::sync_epoch`] does not retire them a second time.
+    own_versions: Arc<Mutex<BTreeSet<i64>>>,
     health: WriteHealth,
 }
 
@@ -81,7 +91,8 @@ impl Db {
         };
         Ok(Db {
             pool,
-            epoch: Arc::new(AtomicU64::new(1)),
+            registry: Arc::default(),
+            own_versions: Arc::default(),
             health: WriteHealth::default(),
         })
     }
@@ -144,7 +155,12 @@ impl Db {
                 TxInner::Postgres(conn)
             }
         };
-        Ok(Tx::new(inner, self.epoch.clone(), self.health.clone()))
+        Ok(Tx::new(
+            inner,
+            self.registry.clone(),
+            self.own_versions.clone(),
+            self.health.clone(),
+        ))
     }
 
     pub(crate) fn write_health(&self) -> &WriteHealth {
@@ -168,17 +184,30 @@ impl Db {
         }
     }
 
-    /// The in-process content epoch. It changes whenever content changes, here or (after
-    /// [`Db::sync_epoch`] notices) in another process sharing the database.
+    /// The in-process content epoch: a number that moves on whenever anything is retired,
+    /// here or (after [`Db::sync_epoch`] notices) in another process sharing the database.
+    /// Caches of "whatever is current" use it; pages use [`Db::registry`] to learn whether
+    /// what *they* show changed.
     pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
+        self.registry.now()
+    }
+
+    /// This process's retirement registry (see [`crate::retirements`]).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// Retires this process's cached pages without writing to the database: for
     /// process-local state that pages show but the database does not hold, such as the
     /// search index that picks related articles.
     pub fn bump_epoch_local(&self) {
-        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.registry.retire(&Retired::Everything, false);
+    }
+
+    /// Retires what shows `what` in this process only, and tells no HTTP cache: for
+    /// process-local state such as this node's search index.
+    pub fn retire_local(&self, what: &Retired) {
+        self.registry.retire(what, false);
     }
 
     /// The shared content counter as stored in the database.
@@ -191,13 +220,52 @@ impl Db {
         Ok(value.and_then(|(v,)| v.parse().ok()).unwrap_or(0))
     }
 
-    /// Bumps the local epoch when another process changed content since `last_seen`;
-    /// returns the stored version to pass next time.
+    /// Applies, to this process's registry, what other processes retired since the shared
+    /// counter stood at `last_seen`; returns the stored version to pass next time.
+    ///
+    /// Each committed retirement is one row of `cache_retirements` under the version it
+    /// moved the counter to. Writers take the counter's row lock before they log, so
+    /// versions commit in order on PostgreSQL too, and a run of rows without a hole is the
+    /// whole story. A hole (a pruned log after a long pause, a restore, a version bumped by
+    /// older code) or a counter that went backwards retires everything: never too little.
     pub async fn sync_epoch(&self, last_seen: i64) -> Result<i64> {
         let now = self.stored_version().await?;
-        if now != last_seen {
-            self.epoch.fetch_add(1, Ordering::AcqRel);
+        if now == last_seen {
+            return Ok(now);
         }
+        if now < last_seen || now - last_seen > SYNC_MAX_ROWS {
+            self.registry.retire(&Retired::Everything, false);
+            return Ok(now);
+        }
+        let rows: Vec<(i64, String)> = with_pool!(self, |pool| sqlx::query_as(
+            "SELECT version, keys FROM cache_retirements \
+             WHERE version > $1 AND version <= $2 ORDER BY version"
+        )
+        .bind(last_seen)
+        .bind(now)
+        .fetch_all(pool)
+        .await)?;
+        let complete = rows.len() as i64 == now - last_seen
+            && rows
+                .iter()
+                .zip(last_seen + 1..)
+                .all(|((version, _), expected)| *version == expected);
+        let mut own = self
+            .own_versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !complete {
+            self.registry.retire(&Retired::Everything, false);
+        } else {
+            for (version, keys) in &rows {
+                if !own.contains(version) {
+                    self.registry.retire(&Retired::from_log(keys), false);
+                }
+            }
+        }
+        // Everything up to `now` is applied; this process's own versions below it are
+        // no longer needed to tell them apart.
+        *own = own.split_off(&(now + 1));
         Ok(now)
     }
 }

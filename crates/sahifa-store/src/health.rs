@@ -178,7 +178,7 @@ mod tests {
             "a probe alone does not clear it"
         );
         let mut tx = db.begin().await.expect("begin");
-        tx.touch().await.expect("write");
+        tx.retire_everything();
         tx.commit().await.expect("commit");
         assert_eq!(
             db.check_writes(std::time::Duration::from_secs(5)).await,

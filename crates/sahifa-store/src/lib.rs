@@ -45,6 +45,7 @@ pub mod newsroom;
 pub mod pages;
 pub mod password_resets;
 pub mod redirects;
+pub mod retirements;
 pub mod settings;
 pub mod taxonomy;
 pub mod telegram;
@@ -64,6 +65,7 @@ pub use models::*;
 pub use newsroom::{
     AdminArticleFilter, AdminArticleRow, AuditEntry, AuditRecord, ListedStatus, Revision,
 };
+pub use retirements::{Dep, Retired};
 pub use telegram::{DeliveryKind, DeliveryStatus, TelegramDelivery, TelegramDeliveryListed};
 pub use tx::Tx;
 pub use users::{ApiToken, Role, SessionRow, User};

@@ -1,8 +1,9 @@
 //! One database transaction, whichever backend: the unit of work of a use case.
 //!
 //! Repository functions that write take `&mut Tx`, so a use case can run a row, its
-//! revision, its audit entry, its outbox job, an old slug and the content epoch as one
-//! commit: either all of them are stored or none is.
+//! revision, its audit entry, its outbox job, an old slug and what it retires from the
+//! page caches (see [`crate::retirements`]) as one commit: either all of them are stored or
+//! none is.
 //!
 //! A transaction owns its pooled connection and decides whether that connection may go
 //! back to the pool. Only a connection whose transaction ended cleanly (committed, or
@@ -16,14 +17,18 @@
 //! connection whose `ROLLBACK` really fails keeps SQLite's write lock, and every other
 //! writer waits out the busy timeout with «database is locked».
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Database, Postgres, Sqlite, TransactionManager};
 
 use crate::Result;
 use crate::health::WriteHealth;
+use crate::retirements::{Dep, Pending, Registry, Retired};
+
+/// Log rows kept for processes that poll late; one further behind retires everything.
+const LOG_KEPT: i64 = 10_000;
 
 #[doc(hidden)]
 pub enum TxInner {
@@ -34,9 +39,10 @@ pub enum TxInner {
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     inner: TxInner,
-    epoch: Arc<AtomicU64>,
+    registry: Arc<Registry>,
+    own_versions: Arc<Mutex<BTreeSet<i64>>>,
     health: WriteHealth,
-    touched: bool,
+    pending: Pending,
     /// Still inside `BEGIN`: dropping now must not hand the connection back.
     open: bool,
     /// A probe's commit says nothing about real writes (see [`crate::health`]).
@@ -95,12 +101,18 @@ impl TxInner {
 }
 
 impl Tx {
-    pub(crate) fn new(inner: TxInner, epoch: Arc<AtomicU64>, health: WriteHealth) -> Tx {
+    pub(crate) fn new(
+        inner: TxInner,
+        registry: Arc<Registry>,
+        own_versions: Arc<Mutex<BTreeSet<i64>>>,
+        health: WriteHealth,
+    ) -> Tx {
         Tx {
             inner,
-            epoch,
+            registry,
+            own_versions,
             health,
-            touched: false,
+            pending: Pending::default(),
             open: true,
             probe: false,
         }
@@ -123,35 +135,76 @@ impl Tx {
         &mut self.inner
     }
 
-    /// Records, inside this transaction, that content changed: the shared counter other
-    /// processes poll is bumped with the write, and this process's epoch right after the
-    /// commit (never before it, so no page is rendered from a state that may roll back).
-    pub async fn touch(&mut self) -> Result<()> {
-        if self.touched {
-            return Ok(());
-        }
+    /// Records that this transaction changes what pages showing `deps` show: when it
+    /// commits, those pages are retired here, in every other process sharing the database,
+    /// and in the HTTP caches in front (see [`crate::retirements`]).
+    pub fn retire(&mut self, deps: impl IntoIterator<Item = Dep>) {
+        self.pending.add(deps);
+    }
+
+    /// Records that this transaction may change anything a page shows: every cached page
+    /// is retired when it commits. For writes rare enough that naming what they touch is
+    /// not worth it (settings, a user's deletion).
+    pub fn retire_everything(&mut self) {
+        self.pending.everything();
+    }
+
+    /// Logs the pending retirement under the next version of the shared content counter,
+    /// inside the transaction. The counter's row is locked by the increment until the
+    /// commit, so writers log one at a time and versions commit in order, which lets
+    /// readers of the log trust that a run of versions without a hole is complete.
+    async fn log_retirement(&mut self, retired: &Retired) -> Result<i64> {
+        let keys = retired.to_log();
+        let at = chrono::Utc::now();
         with_tx!(self, |conn| {
+            let (version,): (String,) = sqlx::query_as(
+                "INSERT INTO site_settings (key, value) VALUES ('content_version', '1') \
+                 ON CONFLICT (key) DO UPDATE \
+                 SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT) \
+                 RETURNING value",
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            let version: i64 = version
+                .parse()
+                .map_err(|_| crate::StoreError::Invalid("content_version"))?;
             sqlx::query(
-            "INSERT INTO site_settings (key, value) VALUES ('content_version', '1') \
-             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(site_settings.value AS BIGINT) + 1 AS TEXT)"
-        )
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected())
-        })?;
-        self.touched = true;
-        Ok(())
+                "INSERT INTO cache_retirements (version, keys, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(version)
+            .bind(&keys)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("DELETE FROM cache_retirements WHERE version <= $1")
+                .bind(version - LOG_KEPT)
+                .execute(&mut *conn)
+                .await?;
+            Ok::<i64, crate::StoreError>(version)
+        })
     }
 
     /// Makes every write of this transaction durable at once. When the commit fails, the
     /// transaction is rolled back and its connection closed, whatever state the failure
     /// left it in.
     pub async fn commit(mut self) -> Result<()> {
+        let retired = self.pending.take();
+        let version = match &retired {
+            Some(retired) => Some(self.log_retirement(retired).await?),
+            None => None,
+        };
         match self.inner.commit().await {
             Ok(()) => {
                 self.open = false;
-                if self.touched {
-                    self.epoch.fetch_add(1, Ordering::AcqRel);
+                if let (Some(retired), Some(version)) = (&retired, version) {
+                    // Applied here at once (never before the commit, so no page is
+                    // rendered from a state that may roll back); the poll of the log must
+                    // not apply it a second time.
+                    self.own_versions
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(version);
+                    self.registry.retire(retired, true);
                 }
                 if !self.probe {
                     self.health.write_succeeded();

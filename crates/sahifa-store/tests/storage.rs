@@ -1650,6 +1650,71 @@ both_backends!(
     }
 );
 
+both_backends!(
+    another_handle_retires_only_what_a_write_named,
+    |t: TestDb| async move {
+        use sahifa_store::{Dep, Retired};
+        let other = Db::connect(&t.url).await.expect("second handle");
+        let last = other.stored_version().await.unwrap();
+        let at = other.registry().now();
+        let here_at = t.db.registry().now();
+
+        let mut tx = t.db.begin().await.unwrap();
+        tx.retire([Dep::Article(7), Dep::Latest]);
+        tx.retire([Dep::InCategory(3)]);
+        tx.commit().await.unwrap();
+        // Here at once, there after a sync; the rest stays current in both.
+        let written = |db: &Db, at| {
+            !db.registry().is_current(at, &[Dep::Article(7)])
+                && !db.registry().is_current(at, &[Dep::Site, Dep::Latest])
+                && !db.registry().is_current(at, &[Dep::InCategory(3)])
+                && db.registry().is_current(at, &[Dep::Article(8), Dep::Site])
+        };
+        assert!(written(&t.db, here_at), "the writer's own cache");
+        assert!(
+            other.registry().is_current(at, &[Dep::Article(7)]),
+            "the other handle moved before it synced"
+        );
+        let synced = other.sync_epoch(last).await.unwrap();
+        assert_eq!(synced, last + 1);
+        assert!(written(&other, at), "the other handle after its sync");
+
+        // The writer's own poll does not retire its own write a second time.
+        let after_own = t.db.registry().now();
+        t.db.sync_epoch(last).await.unwrap();
+        assert!(t.db.registry().is_current(after_own, &[Dep::Article(7)]));
+
+        // A rolled-back transaction retires nothing anywhere.
+        let mut tx = t.db.begin().await.unwrap();
+        tx.retire([Dep::Article(9)]);
+        tx.rollback().await.unwrap();
+        assert_eq!(other.stored_version().await.unwrap(), synced);
+
+        // A version with no log row (an older writer, a restore) retires everything.
+        let at = other.registry().now();
+        t.exec(
+            "UPDATE site_settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) \
+             WHERE key = 'content_version'",
+        )
+        .await;
+        let synced = other.sync_epoch(synced).await.unwrap();
+        assert!(!other.registry().is_current(at, &[Dep::Article(8)]));
+
+        // Everything, logged as such, travels too.
+        let at = other.registry().now();
+        let mut tx = t.db.begin().await.unwrap();
+        tx.retire_everything();
+        tx.commit().await.unwrap();
+        other.sync_epoch(synced).await.unwrap();
+        assert!(!other.registry().is_current(at, &[]));
+        assert_eq!(
+            Retired::from_log("a7 all lc3"),
+            Retired::Some(vec![Dep::Article(7), Dep::Latest, Dep::InCategory(3)].into())
+        );
+        other.close().await;
+    }
+);
+
 // ---------------------------------------------------------------------------------------
 // Conflicts
 // ---------------------------------------------------------------------------------------

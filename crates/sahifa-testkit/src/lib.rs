@@ -480,7 +480,7 @@ impl Seed for Db {
         let slug = sahifa_text::slug::slugify(name);
         let mut tx = self.begin().await?;
         let tag = sahifa_store::taxonomy::ensure_tag(&mut tx, &slug, name).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(tag)
     }
@@ -488,7 +488,7 @@ impl Seed for Db {
     async fn set_setting(&self, key: &str, value: &str) -> Result<(), sahifa_store::StoreError> {
         let mut tx = self.begin().await?;
         sahifa_store::settings::put(&mut tx, key, value).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await
     }
 
@@ -498,7 +498,7 @@ impl Seed for Db {
     ) -> Result<(), sahifa_store::StoreError> {
         let mut tx = self.begin().await?;
         sahifa_store::settings::save_site(&mut tx, settings).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await
     }
 
@@ -508,7 +508,7 @@ impl Seed for Db {
     ) -> Result<i64, sahifa_store::StoreError> {
         let mut tx = self.begin().await?;
         let id = sahifa_store::comments::insert(&mut tx, comment).await?;
-        tx.touch().await?;
+        tx.retire([sahifa_store::Dep::Article(comment.article_id)]);
         tx.commit().await?;
         Ok(id)
     }

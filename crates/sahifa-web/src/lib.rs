@@ -15,8 +15,8 @@ pub use sahifa_admin::api as admin_api;
 pub use sahifa_admin::telegram as admin_telegram;
 pub use sahifa_http::media_store;
 pub use sahifa_http::{
-    auth, cache, client, encoded, error, headers, i18n, media, responses, serving, state, theme,
-    urls,
+    auth, cache, client, deps, encoded, error, headers, i18n, media, purge, responses, serving,
+    state, theme, urls,
 };
 pub use sahifa_site::most_read;
 pub use sahifa_site::{
@@ -141,8 +141,12 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Keeps this process's content epoch in step with writes made by other processes that
-/// share the database, so their edits reach this process's page cache within `every`.
+/// How often a process reads what other processes retired: a write on one node reaches
+/// every node's page cache within this.
+pub const EPOCH_SYNC_EVERY: Duration = Duration::from_millis(250);
+
+/// Keeps this process's page cache in step with writes made by other processes that
+/// share the database, so their edits reach it within `every`.
 pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut last = db.stored_version().await.unwrap_or(0);

@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Rebuild the search index from the database, with a progress bar (stop a server
@@ -46,7 +46,7 @@ pub enum Command {
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => crate::serve::run(&cli.global, args).await,
+        Command::Serve(args) => crate::serve::run(&cli.global, *args).await,
         Command::Reindex => crate::search::reindex(&cli.global).await,
         Command::ImportJsonl(args) => crate::import_jsonl::run(&cli.global, args).await,
         Command::User(command) => crate::accounts::run_user(&cli.global, command).await,

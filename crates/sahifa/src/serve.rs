@@ -51,6 +51,44 @@ pub struct ServeArgs {
     /// Where media are kept.
     #[command(flatten)]
     pub media: crate::media_store::MediaStoreArgs,
+    /// What HTTP caches in front are told, and where purges go.
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+}
+
+/// HTTP caches in front of the nodes (Varnish, a CDN): how long they may keep public pages,
+/// and where a write's purges go (see docs/DEPLOY.md).
+#[derive(Debug, Args, Clone)]
+pub struct EdgeArgs {
+    /// Caches to purge when a write retires pages: URLs, comma-separated, e.g.
+    /// `http://127.0.0.1:6081/`; each gets `PURGE` with the retired keys in `xkey-purge`.
+    #[arg(long, env = "SAHIFA_PURGE_URLS", value_name = "URL,...")]
+    pub purge_urls: Option<String>,
+    /// Seconds a shared cache may serve a public page without asking (`s-maxage`).
+    #[arg(long, env = "SAHIFA_EDGE_MAX_AGE", default_value_t = 60)]
+    pub edge_max_age: u32,
+    /// Seconds past that a cache (and a browser) may serve the old copy while it fetches a
+    /// new one (`stale-while-revalidate`).
+    #[arg(long, env = "SAHIFA_EDGE_STALE_WHILE_REVALIDATE", default_value_t = 30)]
+    pub edge_stale_while_revalidate: u32,
+    /// Seconds past that a cache may serve the old copy while the site answers with
+    /// errors or not at all (`stale-if-error`).
+    #[arg(long, env = "SAHIFA_EDGE_STALE_IF_ERROR", default_value_t = 86_400)]
+    pub edge_stale_if_error: u32,
+}
+
+impl EdgeArgs {
+    /// The web layer's settings; a bad purge URL is refused, naming it.
+    pub fn caching(&self) -> anyhow::Result<sahifa_web::state::EdgeCaching> {
+        let purge_urls = sahifa_web::purge::parse_urls(self.purge_urls.as_deref().unwrap_or(""))
+            .map_err(|why| anyhow::anyhow!("invalid --purge-urls: {why}"))?;
+        Ok(sahifa_web::state::EdgeCaching {
+            max_age: self.edge_max_age,
+            stale_while_revalidate: self.edge_stale_while_revalidate,
+            stale_if_error: self.edge_stale_if_error,
+            purge_urls,
+        })
+    }
 }
 
 /// How long clients may take, how many may connect, and how much memory rendered pages
@@ -179,6 +217,7 @@ async fn warn_about_retired_ip_header(
 pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let addr = parse_addr(&args.addr)?;
     let trusted_proxies = parse_trusted_proxies(args.trusted_proxies.as_deref())?;
+    let edge = args.edge.caching()?;
     let db = open_database(global).await?;
     let media_store = crate::media_store::open(&global.data_dir, &args.media, &db).await?;
     tracing::info!("media are kept in {}", media_store.describe());
@@ -206,6 +245,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     warn_about_retired_ip_header(&db, &trusted_proxies).await;
     config.trusted_proxies = trusted_proxies;
     config.media_store = media_store;
+    config.edge = edge;
     let state = sahifa_web::build_state(db.clone(), config).context("cannot load the theme")?;
     state.cache().set_budget(
         args.limits
@@ -232,7 +272,18 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let sync = sahifa_web::spawn_epoch_sync(db.clone(), Duration::from_secs(1));
+    let sync = sahifa_web::spawn_epoch_sync(db.clone(), sahifa_web::EPOCH_SYNC_EVERY);
+    let purgers = sahifa_web::purge::spawn(&db, &state.config().edge.purge_urls);
+    if !purgers.is_empty() {
+        let urls: Vec<String> = state
+            .config()
+            .edge
+            .purge_urls
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        tracing::info!("writes purge the caches at {}", urls.join(", "));
+    }
     // Scheduled articles go live from every process; the store makes each publish happen once.
     let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
     let telegram = start_telegram(&db, &state, &args);
@@ -259,6 +310,9 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     .await
     .context("server failed")?;
     sync.abort();
+    for purger in purgers {
+        purger.abort();
+    }
     indexer.abort();
     scheduler.abort();
     // The views counted since the last flush are written before the pool closes, so a

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use sahifa_store::comments::{self as repo, NewComment};
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
-use sahifa_store::{AdminComment, Article, ArticleStatus, Db, Tx, User};
+use sahifa_store::{AdminComment, Article, ArticleStatus, Db, Dep, Tx, User};
 
 pub use sahifa_store::CommentStatus;
 pub use settings::{CaptchaMode, CommentSettings, captcha_key};
@@ -547,7 +547,10 @@ impl Newsroom {
         comment.status = status;
         comment.reason = reason;
         let id = repo::insert(&mut tx, &comment).await?;
-        tx.touch().await?;
+        // A held comment shows nowhere public until it is approved.
+        if status == CommentStatus::Approved {
+            tx.retire([Dep::Article(comment.article_id)]);
+        }
         tx.commit().await?;
         tracing::info!(id, status = status.as_str(), "comment stored");
         Ok(SubmittedComment::Stored(StoredComment {
@@ -637,6 +640,8 @@ impl Newsroom {
     ) -> Result<u64> {
         require(actor, Capability::ModerateComments)?;
         let mut tx = self.db().begin().await?;
+        let articles = repo::articles_of(&mut tx, ids).await?;
+        tx.retire(articles.into_iter().map(Dep::Article));
         let n = match action.status() {
             Some(status) => repo::set_status(&mut tx, ids, status).await?,
             None => repo::delete(&mut tx, ids).await?,
@@ -651,7 +656,6 @@ impl Newsroom {
             &detail,
         )
         .await?;
-        tx.touch().await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -691,7 +695,8 @@ impl Newsroom {
             return Err(NewsroomError::NotFound);
         }
         audit(&mut tx, actor, "updated", "comment", Some(id), &name).await?;
-        tx.touch().await?;
+        let articles = repo::articles_of(&mut tx, &[id]).await?;
+        tx.retire(articles.into_iter().map(Dep::Article));
         tx.commit().await?;
         Ok(())
     }
@@ -733,7 +738,7 @@ impl Newsroom {
         .await?;
         let detail = format!("reply to {parent_id}");
         audit(&mut tx, actor, "replied", "comment", Some(id), &detail).await?;
-        tx.touch().await?;
+        tx.retire([Dep::Article(parent.article_id)]);
         tx.commit().await?;
         Ok(id)
     }
@@ -769,7 +774,7 @@ impl Newsroom {
         }
         repo::set_status(&mut tx, &[id], CommentStatus::Spam).await?;
         audit(&mut tx, actor, "blocked", "comment", Some(id), &entry).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(entry)
     }
@@ -784,7 +789,7 @@ impl Newsroom {
         let mut tx = self.db().begin().await?;
         repo::store_settings(&mut tx, &settings.pairs()).await?;
         audit(&mut tx, actor, "settings-changed", "comments", None, "").await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(())
     }
@@ -816,7 +821,7 @@ impl Newsroom {
             &article.title,
         )
         .await?;
-        tx.touch().await?;
+        tx.retire([Dep::Article(article_id)]);
         tx.commit().await?;
         Ok(())
     }
@@ -841,7 +846,7 @@ impl Newsroom {
         let n = repo::erase_by_email(&mut tx, &email).await?;
         let detail = format!("{email} ({n})");
         audit(&mut tx, actor, "erased", "comment", None, &detail).await?;
-        tx.touch().await?;
+        tx.retire_everything();
         tx.commit().await?;
         Ok(n)
     }

@@ -314,6 +314,8 @@ async fn render_page(
     cpage: i64,
     form: Option<&FormState>,
 ) -> Result<String, AppError> {
+    // The comments and the headline they are under.
+    sahifa_http::deps::record(sahifa_store::Dep::Article(article.summary.id));
     let site = state.site().await?;
     let comments = block(state, &site, article, cpage, form).await?;
     let title = format!(

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use sahifa_store::{ArticleFilter, SlugKind};
+use sahifa_store::{ArticleFilter, Dep, SlugKind};
 
 use super::article::moved;
 use super::page_number;
@@ -160,6 +160,8 @@ struct Subject {
     slug: String,
     /// The byline, on an author page.
     author: Option<sahifa_store::Author>,
+    /// The category, tag or author itself, which the page's heading shows.
+    shown: Dep,
 }
 
 async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subject>, AppError> {
@@ -174,6 +176,7 @@ async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subj
             description: c.description,
             slug: c.slug,
             author: None,
+            shown: Dep::Category(c.id),
         }),
         Kind::Tag => db.tag_by_slug(slug).await?.map(|t| Subject {
             filter: ArticleFilter {
@@ -184,6 +187,7 @@ async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subj
             description: String::new(),
             slug: t.slug,
             author: None,
+            shown: Dep::Tag(t.id),
         }),
         Kind::Author => db.author_by_slug(slug).await?.map(|a| Subject {
             filter: ArticleFilter {
@@ -193,6 +197,7 @@ async fn subject(state: &AppState, kind: Kind, slug: &str) -> Result<Option<Subj
             name: a.name.clone(),
             description: a.bio.clone(),
             slug: a.slug.clone(),
+            shown: Dep::Author(a.id),
             author: Some(a),
         }),
     })
@@ -208,6 +213,8 @@ async fn render(
         return moved(&state, kind.slug_kind(), &slug, kind.url_of()).await;
     };
     let site = state.site().await?;
+    view::shows_list(&site, &subject.filter);
+    sahifa_http::deps::record(subject.shown);
     let listing = state
         .db()
         .published_articles(subject.filter, PER_PAGE, (page - 1) * PER_PAGE)

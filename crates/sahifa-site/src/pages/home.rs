@@ -73,6 +73,7 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
         1 + (page - 1) * PER_PAGE
     };
     let limit = if page == 1 { PER_PAGE + 1 } else { PER_PAGE };
+    view::shows_list(&site, &ArticleFilter::default());
     let listing = db
         .published_articles(ArticleFilter::default(), limit, offset)
         .await?;
@@ -94,6 +95,7 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
                 category_id: Some(category.id),
                 ..ArticleFilter::default()
             };
+            view::shows_list(&site, &filter);
             let in_category = db.published_articles(filter, PER_BLOCK, 0).await?;
             if !in_category.items.is_empty() {
                 blocks.push(CategoryBlock {

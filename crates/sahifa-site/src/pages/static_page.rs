@@ -10,6 +10,7 @@ use serde::Serialize;
 use sahifa_http::error::AppError;
 use sahifa_http::serving::{Rendered, serve_page};
 use sahifa_http::state::AppState;
+use sahifa_store::Dep;
 use sahifa_store::pages::{Page, PageStatus};
 use sahifa_text::slug::encode_slug;
 
@@ -88,6 +89,8 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         }
         at = parent.parent_id;
     }
+    // The page and the parents its trail names.
+    sahifa_http::deps::record_all(seen.iter().copied().map(Dep::Page));
     breadcrumb.push(Crumb {
         name: state.catalog().text(site.lang, "nav-home"),
         url: "/".into(),

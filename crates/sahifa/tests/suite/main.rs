@@ -14,6 +14,7 @@ mod admin_phone;
 mod author_profiles;
 mod backup;
 mod browser;
+mod cache_dependencies;
 mod cli;
 mod comments;
 mod comments_browser;
