@@ -161,6 +161,91 @@ fn visible_text(html: &str) -> String {
     common::unescape(&text).replace("&nbsp;", " ")
 }
 
+/// The attribute values a reader meets without them being page text: hints in empty
+/// fields, names screen readers speak, tooltips, image descriptions and the labels of
+/// submit inputs, drawn from `value`. A text field's `value` is what the newsroom typed, not
+/// interface, so it stays out.
+fn user_facing_attributes(html: &str) -> String {
+    let mut html = html.to_string();
+    while let Some(at) = html.find("<!--") {
+        let end = html[at..].find("-->").map_or(html.len(), |e| at + e + 3);
+        html.replace_range(at..end, " ");
+    }
+    for tag in ["script", "style"] {
+        html = drop_elements(&html, tag);
+    }
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        if name_len == 0 {
+            continue;
+        }
+        let tag = rest[..name_len].to_ascii_lowercase();
+        rest = &rest[name_len..];
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        loop {
+            rest = rest.trim_start();
+            if rest.is_empty() || rest.starts_with('>') || rest.starts_with("/>") {
+                break;
+            }
+            let name_end = rest
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(rest.len())
+                .max(1);
+            let name = rest[..name_end].to_ascii_lowercase();
+            rest = rest[name_end..].trim_start();
+            let mut value = String::new();
+            if let Some(after) = rest.strip_prefix('=') {
+                let after = after.trim_start();
+                let (v, next) = match after.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        let body = &after[1..];
+                        let end = body.find(q).unwrap_or(body.len());
+                        (&body[..end], &body[(end + 1).min(body.len())..])
+                    }
+                    _ => {
+                        let end = after
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .unwrap_or(after.len());
+                        (&after[..end], &after[end..])
+                    }
+                };
+                value = v.to_string();
+                rest = next;
+            }
+            attrs.push((name, value));
+        }
+        let attr = |name: &str| {
+            attrs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        // A `<button>` shows its content, and its `value` is only what the form sends
+        // (`approve`, `spam`); a submit input shows its `value`.
+        let is_button = tag == "input"
+            && matches!(
+                attr("type").map(str::to_ascii_lowercase).as_deref(),
+                Some("submit" | "button" | "reset")
+            );
+        for (name, value) in &attrs {
+            let shown = matches!(
+                name.as_str(),
+                "placeholder" | "aria-label" | "title" | "alt"
+            ) || (name == "value" && is_button);
+            if shown {
+                out.push(' ');
+                out.push_str(value);
+            }
+        }
+    }
+    common::unescape(&out).replace("&nbsp;", " ")
+}
+
 /// Whitespace-separated tokens that are addresses or identifiers, not words.
 fn is_code_token(token: &str) -> bool {
     token.contains('@')
@@ -186,7 +271,7 @@ fn foreign_words(
     content: &HashSet<String>,
     allowed: &[&str],
 ) -> Vec<String> {
-    let text = visible_text(html);
+    let text = format!("{} {}", visible_text(html), user_facing_attributes(html));
     let mut found = Vec::new();
     for token in text.split_whitespace() {
         if is_code_token(token) {
@@ -428,6 +513,7 @@ fn pages(article: i64, a: i64, b: i64, comment: i64, editor: i64) -> Vec<String>
 async fn problems(
     admin: &AdminSession<'_>,
     paths: &[String],
+    signed_out: &[String],
     foreign: fn(char) -> bool,
     content: &HashSet<String>,
     allowed: &[&str],
@@ -442,10 +528,13 @@ async fn problems(
             out.push(format!("{path}: {}", found.join(" ")));
         }
     }
-    let login = admin.app.page("/admin/login", 200).await;
-    let found = foreign_words(&login, foreign, content, allowed);
-    if !found.is_empty() {
-        out.push(format!("/admin/login: {}", found.join(" ")));
+    // The pages of the signed-out: the reset link is one the test opened itself.
+    for path in signed_out {
+        let html = admin.app.page(path, 200).await;
+        let found = foreign_words(&html, foreign, content, allowed);
+        if !found.is_empty() {
+            out.push(format!("{path}: {}", found.join(" ")));
+        }
     }
     out
 }
@@ -484,9 +573,27 @@ async fn every_admin_page_speaks_the_site_language() {
     let paths = pages(article, a, b, comment, editor);
     let content = content_words();
     let admin = login(&app, "chief@example.com", PASSWORD).await;
+    let reset = sahifa_newsroom::Newsroom::new(app.db.clone())
+        .open_password_reset("editor@example.com", chrono::Utc::now())
+        .await
+        .expect("open a reset link")
+        .expect("the editor's account");
+    let signed_out = [
+        "/admin/login".to_string(),
+        "/admin/forgot".to_string(),
+        format!("/admin/reset/{}", reset.token),
+    ];
 
     assert!(page_lang(&admin, "ar").await, "the admin starts in Arabic");
-    let arabic = problems(&admin, &paths, is_latin, &content, &LATIN_ALLOWED).await;
+    let arabic = problems(
+        &admin,
+        &paths,
+        &signed_out,
+        is_latin,
+        &content,
+        &LATIN_ALLOWED,
+    )
+    .await;
 
     let mut settings = app.db.site_settings().await.expect("settings");
     settings.locale = "en".into();
@@ -499,7 +606,7 @@ async fn every_admin_page_speaks_the_site_language() {
         page_lang(&admin, "en").await,
         "the admin follows the site locale"
     );
-    let english = problems(&admin, &paths, is_arabic, &content, &[]).await;
+    let english = problems(&admin, &paths, &signed_out, is_arabic, &content, &[]).await;
     assert!(
         arabic.is_empty() && english.is_empty(),
         "Latin words in the Arabic admin:\n{}\nArabic words in the English admin:\n{}",
@@ -519,7 +626,20 @@ fn the_checker_sees_what_a_reader_sees() {
     );
     let english = "<h1 title=\"عنوان\">Reason: السبب</h1><a href=\"/category/سياسة\">سياسة</a>\
         <script>var a = 'نص';</script><textarea>متن</textarea><code>كود</code>";
-    assert_eq!(foreign_words(english, is_arabic, &content, &[]), ["السبب"]);
+    assert_eq!(
+        foreign_words(english, is_arabic, &content, &[]),
+        ["السبب", "عنوان"]
+    );
+    // What is spoken, hinted or drawn on a button counts; what the newsroom typed into a
+    // field, and attributes no one reads, do not.
+    let attributes = "<input type=\"search\" placeholder=\"Search here\" value=\"typed\">\
+        <nav aria-label='Main'></nav><img alt=Photo src=\"/a.png\"><abbr title=\"Tooltip\">م</abbr>\
+        <input type=\"submit\" value=\"Send\"><button name=\"action\" value=\"Approve\">موافقة</button>\
+        <input type=\"hidden\" name=\"next\" value=\"Hidden\"><a class=\"Classy\" data-x=\"Data\">رابط</a>";
+    assert_eq!(
+        foreign_words(attributes, is_latin, &content, &LATIN_ALLOWED),
+        ["Search", "here", "Main", "Photo", "Tooltip", "Send"]
+    );
     let addresses = "<p>reader@example.com https://example.com/a Asia/Beirut {title} UTC</p>";
     assert!(foreign_words(addresses, is_latin, &content, &LATIN_ALLOWED).is_empty());
 }

@@ -222,6 +222,37 @@ fn ar(app: &TestApp, key: &str) -> String {
     catalog.text(sahifa_text::dates::Lang::Ar, key)
 }
 
+/// The values of the selected options of the settings page's time-zone `<select>`;
+/// panics when the zone is not a select named `time_zone`.
+fn selected_zones(html: &str) -> Vec<String> {
+    let start = html
+        .find("<select id=\"time_zone\" name=\"time_zone\"")
+        .expect("a time-zone select");
+    assert!(
+        !html.contains("<input id=\"time_zone\""),
+        "no free-text time zone"
+    );
+    let select = &html[start..start + html[start..].find("</select>").expect("</select>")];
+    assert!(
+        select.matches("<option ").count() > 100,
+        "every IANA zone is offered"
+    );
+    select
+        .split("<option ")
+        .skip(1)
+        .filter(|option| {
+            option
+                .split('>')
+                .next()
+                .is_some_and(|attrs| attrs.contains(" selected"))
+        })
+        .map(|option| {
+            let value = option.strip_prefix("value=\"").expect("an option value");
+            value[..value.find('"').expect("closing quote")].to_string()
+        })
+        .collect()
+}
+
 fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -782,6 +813,12 @@ app_test!(
         let (_, admin) = user(&app, "admin@example.com", Role::Administrator).await;
         let page = admin.page("/admin/settings", 200).await;
         assert!(page.contains(&ar(&app, "admin-settings-comments-placeholder")));
+        let stored_zone = app.db.site_settings().await.unwrap().time_zone;
+        assert_eq!(
+            selected_zones(&page),
+            [stored_zone],
+            "the time zone is a select showing the stored zone"
+        );
         admin
             .post_ok(
                 "/admin/settings",
@@ -814,6 +851,44 @@ app_test!(
         );
         let home = app.page("/", 200).await;
         assert!(home.contains("صحيفة الشرق"), "public pages refresh at once");
+        assert_eq!(
+            selected_zones(&admin.page("/admin/settings", 200).await),
+            ["Asia/Beirut"],
+            "the saved zone is the one selected"
+        );
+
+        // An unknown zone alone, every other field valid: the zone is what is refused.
+        let body = admin
+            .post_status(
+                "/admin/settings",
+                "/admin/settings",
+                &[
+                    ("name", "صحيفة الشرق"),
+                    ("tagline", "أخبار كل يوم"),
+                    ("locale", "ar"),
+                    ("time_zone", "Europe/Atlantis"),
+                    ("digit_style", "arabic-indic"),
+                    ("telegram_channel", "@sharq_news"),
+                ],
+                422,
+            )
+            .await;
+        let refused = ar(&app, "admin-error-time-zone-invalid");
+        assert!(
+            refused
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+            "the refusal is in Arabic: {refused}"
+        );
+        assert!(
+            body.contains(&escaped(&refused)),
+            "the page says why: {refused}"
+        );
+        assert!(
+            body.contains("aria-describedby=\"time_zone-error\""),
+            "the message is tied to the select"
+        );
+        assert_eq!(app.db.site_settings().await.unwrap(), s, "nothing stored");
 
         let body = admin
             .post_status(

@@ -1,9 +1,10 @@
 //! The public site with the demo data in headless Chromium, at a phone's 360 px and a
 //! desktop's 1366 px: every page type (home, the model article, a section, a subsection,
 //! a tag, an author, search with and without results, the 404 page) does not scroll
-//! sideways, no element sticks out of the viewport and no word is broken across two
-//! lines; on the phone the model article's comment form is a short scroll away; the
-//! pagination arrows point the way the page reads. Screenshots land in
+//! sideways, no element sticks out of the viewport or of its container and no word is
+//! broken across two lines (the checks are in `common/layout.rs`); on the phone the model
+//! article's comment form is a short scroll away; the pagination arrows point the way the
+//! page reads. Screenshots land in
 //! `target/screenshots/public-<page>-<width>.png` (CI keeps `target/`).
 //!
 //! Then, over HTTP on both backends: WordPress's search URL (`/?s=`) and trailing slashes
@@ -28,82 +29,6 @@ const MAX_SHOT_HEIGHT: u32 = 6000;
 /// (the related articles lie between). Full-size related cards put it about 2 500 px down;
 /// compact ones about 1 100 px.
 const COMMENT_FORM_MAX_GAP: f64 = 1500.0;
-
-/// The layout checks, run in the page; the problems found (none when the page is fine).
-/// Text in code and left-to-right addresses (URLs, e-mails) may wrap anywhere.
-const CHECKS: &str = r#"
-const problems = [];
-const vw = window.innerWidth;
-const describe = (el) => {
-  let s = el.tagName.toLowerCase();
-  if (el.id) s += '#' + el.id;
-  if (el.classList && el.classList.length) s += '.' + Array.from(el.classList).join('.');
-  const text = (el.innerText || el.value || '').trim().replace(/\s+/g, ' ').slice(0, 40);
-  return text ? s + ' «' + text + '»' : s;
-};
-const visible = (el) => {
-  const st = getComputedStyle(el);
-  if (st.display === 'none' || st.visibility === 'hidden') return false;
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0;
-};
-// An element inside a box that scrolls or clips sideways (the phone's section row) is
-// judged by that box.
-const clippedBy = (el) => {
-  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-    if (getComputedStyle(p).overflowX !== 'visible') return p;
-  }
-  return null;
-};
-const skipped = (el) => !!el.closest('.skip-link, .visually-hidden, script, style, template, noscript');
-
-const sw = document.scrollingElement.scrollWidth;
-if (sw > vw) problems.push('the page is ' + sw + ' px wide in a ' + vw + ' px viewport');
-
-for (const el of document.body.querySelectorAll('*')) {
-  if (skipped(el) || !visible(el)) continue;
-  const r = el.getBoundingClientRect();
-  if (r.width > vw + 1) {
-    problems.push('wider than the viewport (' + Math.round(r.width) + ' px): ' + describe(el));
-  } else if (r.right > vw + 1 || r.left < -1) {
-    const box = clippedBy(el);
-    if (box) {
-      const b = box.getBoundingClientRect();
-      if (b.right <= vw + 1 && b.left >= -1) continue;
-    }
-    problems.push('sticks out of the viewport (' + Math.round(r.left) + '..' + Math.round(r.right) + ' of ' + vw + '): ' + describe(el));
-  }
-  if (problems.length > 20) break;
-}
-
-const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-const range = document.createRange();
-let broken = 0;
-for (let node = walker.nextNode(); node && broken < 20; node = walker.nextNode()) {
-  const el = node.parentElement;
-  if (!el || skipped(el) || !visible(el)) continue;
-  if (el.closest('code, pre, [dir=ltr], select, option, textarea')) continue;
-  const text = node.data;
-  const re = /\S+/g;
-  let m;
-  while ((m = re.exec(text)) !== null) {
-    const word = m[0];
-    if (word.length < 2 || /[@\/:]/.test(word)) continue;
-    range.setStart(node, m.index);
-    range.setEnd(node, m.index + word.length);
-    const rects = Array.from(range.getClientRects()).filter((x) => x.width > 0.5 && x.height > 0.5);
-    if (rects.length < 2) continue;
-    const tops = rects.map((x) => x.top);
-    const lineHeight = Math.min(...rects.map((x) => x.height));
-    if (Math.max(...tops) - Math.min(...tops) > lineHeight / 2) {
-      problems.push('the word «' + word + '» is broken across lines in ' + describe(el));
-      broken++;
-      if (broken >= 20) break;
-    }
-  }
-}
-return problems;
-"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_public_page_fits_a_phone_and_a_desktop() {
@@ -150,9 +75,7 @@ async fn tour(browser: Client, base: String, pages: Vec<(&'static str, String)>)
             assert!(loaded, "{path} shows a page with a heading");
             let viewport = js(&browser, "return window.innerWidth;").await;
             assert_eq!(viewport, json!(width), "the viewport is {width} px wide");
-            let problems: Vec<String> =
-                serde_json::from_value(js(&browser, CHECKS).await).expect("a list");
-            for p in problems {
+            for p in common::layout::problems(&browser, false).await {
                 failures.push(format!("{path} at {width} px: {p}"));
             }
             if *name == "article" && width < 600 {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod chrome;
+pub mod layout;
 pub mod pages;
 pub mod session;
 
