@@ -40,10 +40,11 @@ pub const RETRY_AFTER: [Duration; 3] = [
     Duration::from_secs(8),
 ];
 
-/// When a purge is sent a second time: four of the nodes' polls of the retirement log
-/// (`sahifa_web::EPOCH_SYNC_EVERY`), so that a cache refilled from a node that had not yet
-/// caught up is purged again.
-pub const REPEAT_AFTER: Duration = Duration::from_secs(1);
+/// When a purge is sent a second time: two of the nodes' polls of the retirement log
+/// (`sahifa_web::EPOCH_SYNC_EVERY`, a quarter second), so that a cache refilled from a
+/// node that had not yet caught up is purged again, and readers see a write through the
+/// cache well within a second.
+pub const REPEAT_AFTER: Duration = Duration::from_millis(500);
 
 /// Keys per request: a header a few kilobytes long at most, which every cache accepts.
 const KEYS_PER_REQUEST: usize = 200;

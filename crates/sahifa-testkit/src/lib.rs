@@ -11,6 +11,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod edge;
 pub mod moto;
 pub mod pg_cluster;
 

@@ -34,5 +34,6 @@ mod public_phone;
 mod search;
 mod search_browser;
 mod seo;
+mod stack;
 mod static_pages;
 mod telegram;
