@@ -24,7 +24,7 @@ use sahifa_testkit::moto::{self, Moto};
 use sahifa_testkit::{Backend, TestDb};
 use sahifa_web::media_store::{Bytes, MediaKey, MediaStore, PgStore, S3Settings, S3Store};
 
-use crate::common::session::{csrf_field, set_cookie_value};
+use crate::common::session::{csrf_field, session_cookie};
 
 const PASSWORD: &str = "كلمة سر طويلة للاختبار";
 const BUCKET: &str = "sahifa-media";
@@ -303,27 +303,9 @@ impl Node {
     }
 
     async fn login(&self, email: &str) -> Admin<'_> {
-        let page = self.get("/admin/login").await;
-        let login_cookie = set_cookie_value(&page, "sahifa_login_csrf").expect("login cookie");
-        let token = csrf_field(&page.text().await.expect("page")).expect("csrf");
-        let response = self
-            .client
-            .post(format!("{}/admin/login", self.base))
-            .header("cookie", format!("sahifa_login_csrf={login_cookie}"))
-            .header("origin", &self.base)
-            .form(&[
-                ("email", email),
-                ("password", PASSWORD),
-                ("_csrf", token.as_str()),
-                ("next", "/admin"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        let session = set_cookie_value(&response, "sahifa_session").expect("session cookie");
         Admin {
             node: self,
-            cookie: format!("sahifa_session={session}"),
+            cookie: session_cookie(&self.client, &self.base, email, PASSWORD).await,
         }
     }
 

@@ -45,7 +45,7 @@ use sahifa_store::Role;
 use sahifa_testkit::edge::{self, Haproxy, Tools, Varnish};
 use sahifa_testkit::{Backend, Seed, TestDb};
 
-use crate::common::session::{csrf_field, set_cookie_value};
+use crate::common::session::{csrf_field, session_cookie};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sahifa");
 const ADMIN: &str = "stack-admin@example.com";
@@ -424,31 +424,10 @@ impl Stack {
     /// A signed-in administrator on node `i` (directly, as an editor on that machine).
     async fn login(&self, i: usize) -> Admin {
         let base = self.nodes[i].base();
-        let page = self
-            .client
-            .get(format!("{base}/admin/login"))
-            .send()
-            .await
-            .expect("login page");
-        let login_cookie = set_cookie_value(&page, "sahifa_login_csrf").expect("login cookie");
-        let token = csrf_field(&page.text().await.expect("page")).expect("csrf");
-        let response = self
-            .client
-            .post(format!("{base}/admin/login"))
-            .header("cookie", format!("sahifa_login_csrf={login_cookie}"))
-            .form(&[
-                ("email", ADMIN),
-                ("password", PASSWORD),
-                ("_csrf", token.as_str()),
-                ("next", "/admin"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        let session = set_cookie_value(&response, "sahifa_session").expect("session cookie");
+        let cookie = session_cookie(&self.client, &base, ADMIN, PASSWORD).await;
         Admin {
             base,
-            cookie: format!("sahifa_session={session}"),
+            cookie,
             client: self.client.clone(),
         }
     }

@@ -34,21 +34,27 @@ pub fn csrf_field(html: &str) -> Option<String> {
     rest.split('"').next().map(str::to_string)
 }
 
-/// Logs in; returns the HTTP status of the login POST and the session (when it worked).
-pub async fn try_login<'a>(
-    app: &'a TestApp,
+/// Opens the login form of the server at `base` and posts `email` and `password` with its
+/// CSRF token; returns the answer to the POST (a session cookie when it worked). For servers
+/// other than a [`TestApp`] too (the `sahifa serve` processes of the stack and media tests).
+pub async fn post_login(
+    client: &reqwest::Client,
+    base: &str,
     email: &str,
     password: &str,
-) -> (u16, Option<AdminSession<'a>>, String) {
-    let page = app.get("/admin/login").await;
+) -> reqwest::Response {
+    let page = client
+        .get(format!("{base}/admin/login"))
+        .send()
+        .await
+        .expect("login page");
     let login_cookie = set_cookie_value(&page, "sahifa_login_csrf").expect("login csrf cookie");
     let html = page.text().await.expect("login page");
     let token = csrf_field(&html).expect("csrf field");
-    let response = app
-        .client
-        .post(format!("{}/admin/login", app.base))
+    client
+        .post(format!("{base}/admin/login"))
         .header("cookie", format!("sahifa_login_csrf={login_cookie}"))
-        .header("origin", &app.base)
+        .header("origin", base)
         .form(&[
             ("email", email),
             ("password", password),
@@ -57,7 +63,28 @@ pub async fn try_login<'a>(
         ])
         .send()
         .await
-        .expect("login post");
+        .expect("login post")
+}
+
+/// Logs in at `base`; returns the `sahifa_session=...` cookie, panicking unless it worked.
+pub async fn session_cookie(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> String {
+    let response = post_login(client, base, email, password).await;
+    let session = set_cookie_value(&response, "sahifa_session").expect("session cookie");
+    format!("sahifa_session={session}")
+}
+
+/// Logs in; returns the HTTP status of the login POST and the session (when it worked).
+pub async fn try_login<'a>(
+    app: &'a TestApp,
+    email: &str,
+    password: &str,
+) -> (u16, Option<AdminSession<'a>>, String) {
+    let response = post_login(&app.client, &app.base, email, password).await;
     let status = response.status().as_u16();
     let Some(session) = set_cookie_value(&response, "sahifa_session").filter(|v| !v.is_empty())
     else {
