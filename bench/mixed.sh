@@ -101,40 +101,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- a quiet machine -----------------------------------------------------------------------
-descendants() { # PID: the pids below it
-    ps -eo pid=,ppid= | awk -v root="$1" '{ parent[$1] = $2 }
-        END { for (p in parent) { q = p; n = 0
-                while ((q in parent) && q != root && q > 1 && n++ < 64) q = parent[q]
-                if (q == root && p != root) printf "%s ", p } }'
-}
-others_busy() { # compilers, browsers, caches and load generators that are not ours
-    local mine
-    mine=" $$ $(descendants $$) "
-    ps -eo pid=,comm= | awk -v mine="$mine" \
-        '$2 ~ /^(rustc|cargo|chromium|chrome|varnishd|wrk)$/ && index(mine, " " $1 " ") == 0 {
-            printf "%s%s(%s)", sep, $2, $1; sep = " " }'
-}
-load1() { cut -d' ' -f1 /proc/loadavg; }
-QUIET_LEFT="$QUIET_WAIT"
-NOT_QUIET=""
-wait_quiet() { # RUN: waits while others are busy or the load is high, within the budget
-    local busy load
-    while :; do
-        busy="$(others_busy)"; load="$(load1)"
-        if [ -z "$busy" ] && awk -v l="$load" -v m="$QUIET_LOAD" 'BEGIN { exit !(l < m) }'; then
-            return 0
-        fi
-        if [ "$QUIET_LEFT" -le 0 ]; then
-            log "run $1: not quiet (load $load; busy: ${busy:-none}); measuring anyway"
-            NOT_QUIET="$NOT_QUIET run $1: load $load, busy: ${busy:-none};"
-            return 0
-        fi
-        log "run $1: waiting for quiet (load $load; busy: ${busy:-none}; ${QUIET_LEFT}s left)"
-        sleep "$QUIET_POLL"
-        QUIET_LEFT=$((QUIET_LEFT - QUIET_POLL))
-    done
-}
+# --- a quiet machine (bench/quiet.sh) ---------------------------------------------------
+# shellcheck source=bench/quiet.sh
+. "$ROOT/bench/quiet.sh"
 
 # --- the binary ----------------------------------------------------------------------------
 if [ -n "${BIN:-}" ]; then
@@ -457,7 +426,7 @@ phase() { # A|B RUN
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$TMP/server.log" >&2; die "the server died"; }
 }
 for run in $(seq "$RUNS"); do
-    wait_quiet "$run"
+    wait_quiet "run $run"
     before="$(cut -d' ' -f1-3 /proc/loadavg)"
     log "run $run/$RUNS (load before: $before)"
     phase A "$run"
@@ -525,7 +494,9 @@ print(f"Command: `RUNS={e['RUNS']} DURATION={e['DURATION']} WARMUP={e['WARMUP']}
       f"CONNECTIONS={e['CONNECTIONS']} WRITE_RATE={e['WRITE_RATE']} bench/mixed.sh`; "
       f"server pinned to CPU {e['SERVER_CPU']}, wrk {e['WRK_VERSION']} (-t1 -c{e['CONNECTIONS']}) and the writer to CPU {e['WRK_CPU']}; "
       f"SQLite, demo site. Read mix: {e['MIX']}. Articles at the end: {e['ARTICLES_AFTER']}.")
-print(f"Medians over {runs} runs (phase A then B in each run, {e['DURATION']} s each).\n")
+print(f"Medians over {runs} runs (phase A then B in each run, {e['DURATION']} s each); "
+      f"B's share of A is the median of B over the median of A (the median of the runs' own "
+      f"ratios: {statistics.median(100 * b['rps'] / a['rps'] for a, b in zip(A, B)):.0f} %).\n")
 ra, rb = med(x["rps"] for x in A), med(x["rps"] for x in B)
 print("| phase | reads req/s | reads p50 ms | reads p99 ms | writes | write p50 ms | write p99 ms |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -536,11 +507,12 @@ for kind, label in (("all", "all writes"), ("publish", "publish"), ("approve", "
     print(f"{head} {med(w[kind]['n'] for w in W):.0f} | {f(med(w[kind]['p50'] for w in W), 1)} | "
           f"{f(med(w[kind]['p99'] for w in W), 1)} |")
 print("\nEvery run:\n")
-print("| run | A req/s | A p50 | A p99 | B req/s | B p50 | B p99 | writes (publish+approve) | write p50 | write p99 | write max | publish p50 / p99 | approve p50 / p99 |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| run | A req/s | A p50 | A p99 | B req/s | B/A | B p50 | B p99 | writes (publish+approve) | write p50 | write p99 | write max | publish p50 / p99 | approve p50 / p99 |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in range(runs):
     a, b, w = A[r], B[r], W[r]
     print(f"| {r + 1} | {f(a['rps'], 0)} | {f(a['p50'], 2)} | {f(a['p99'], 2)} | {f(b['rps'], 0)} | "
+          f"{100 * b['rps'] / a['rps']:.0f} % | "
           f"{f(b['p50'], 2)} | {f(b['p99'], 2)} | {w['all']['n']} ({w['publish']['n']}+{w['approve']['n']}) | "
           f"{f(w['all']['p50'])} | {f(w['all']['p99'])} | {f(w['all']['max'])} | "
           f"{f(w['publish']['p50'])} / {f(w['publish']['p99'])} | {f(w['approve']['p50'])} / {f(w['approve']['p99'])} |")
