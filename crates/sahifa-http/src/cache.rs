@@ -26,7 +26,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
@@ -133,20 +133,9 @@ impl Stamped for CachedDocument {
     }
 }
 
-/// Identity, gzip and brotli bytes of a body. `EncodedBody` hands out each encoding it
-/// holds (a reference-counted clone) to a request that accepts it, which is enough to
-/// measure them once, when the entry is stored.
+/// What a cached body counts against the budget (see `EncodedBody::stored_bytes`).
 fn encoded_bytes(body: &EncodedBody) -> u64 {
-    let mut total = body.identity().len() as u64;
-    for encoding in ["br", "gzip"] {
-        let mut request = HeaderMap::new();
-        request.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(encoding));
-        let (bytes, chosen, _) = body.select(&request);
-        if chosen.is_some() {
-            total += bytes.len() as u64;
-        }
-    }
-    total
+    body.stored_bytes()
 }
 
 /// An entry with the weight it was admitted at: the cache must see the same weight when

@@ -102,8 +102,11 @@ pub struct ViewCounter {
 /// The ranked articles' current rows, valid for one content epoch and ranking generation.
 #[derive(Debug, Clone)]
 pub struct ListedArticles {
-    /// The content epoch they were read at.
-    pub epoch: u64,
+    /// The registry's sequence when they were read.
+    pub at: u64,
+    /// What they show: each ranked article, published or not when read (a publish or a
+    /// withdrawal retires its key).
+    pub shows: Vec<sahifa_store::Dep>,
     /// The ranking generation they were read for.
     pub generation: u64,
     /// The published ones among the ranked articles.
@@ -142,17 +145,17 @@ impl ViewCounter {
     /// The ranked articles read at `epoch` for `generation`, if they were.
     pub fn listed(
         &self,
-        epoch: u64,
+        registry: &sahifa_store::retirements::Registry,
         generation: u64,
     ) -> Option<Arc<Vec<sahifa_store::ArticleSummary>>> {
         let guard = self.listed.read().ok()?;
         guard
             .as_ref()
-            .filter(|l| l.epoch == epoch && l.generation == generation)
+            .filter(|l| l.generation == generation && registry.is_current(l.at, &l.shows))
             .map(|l| l.articles.clone())
     }
 
-    /// Keeps the ranked articles read at `epoch` for `generation`.
+    /// Keeps the ranked articles read for `generation`.
     pub fn set_listed(&self, listed: ListedArticles) {
         if let Ok(mut guard) = self.listed.write() {
             *guard = Some(listed);

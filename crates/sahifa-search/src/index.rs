@@ -153,6 +153,8 @@ pub(crate) struct Inner {
     pub(crate) fields: Fields,
     writer: Mutex<IndexWriter>,
     dir: PathBuf,
+    /// Related-article lists already computed on the current reader.
+    pub(crate) related_memo: Mutex<crate::related::RelatedMemo>,
 }
 
 /// Progress callback for rebuilds: `(done, total)`.
@@ -215,6 +217,7 @@ impl SearchIndex {
                 fields,
                 writer: Mutex::new(writer),
                 dir: dir.to_path_buf(),
+                related_memo: Mutex::new(crate::related::RelatedMemo::default()),
             }),
         };
         Ok((search, marker, problem))

@@ -5,6 +5,9 @@
 //! ones become a weighted OR query). Terms found in a single document cannot connect two
 //! articles and terms found in most documents connect everything, so both are left out.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
@@ -21,12 +24,60 @@ const SHARED_TAG_BOOST: f32 = 0.8;
 const RECENCY_BONUS: f32 = 0.25;
 const HALF_LIFE_DAYS: f32 = 60.0;
 
+/// Lists the memo keeps for one reader generation before it starts over: a few per page
+/// that can be cached, far fewer bytes than the pages themselves.
+const MEMO_ENTRIES: usize = 8192;
+
+/// Related lists computed on one reader generation and day. A list depends only on what
+/// the index holds and, through the recency bonus, on the day; the index changes only when
+/// the reader reloads after a commit: so a page re-rendered because a comment or a menu
+/// changed reuses its list instead of running the similarity query again.
+#[derive(Default)]
+pub(crate) struct RelatedMemo {
+    generation: u64,
+    day: i64,
+    lists: HashMap<(i64, usize), Arc<[i64]>>,
+}
+
 impl SearchIndex {
+    /// The list [`SearchIndex::related`] would return, when it was already computed on the
+    /// current reader: cheap enough to call on the request's own thread.
+    pub fn related_memoised(&self, id: i64, limit: usize, now_unix: i64) -> Option<Vec<i64>> {
+        let generation = self.inner.reader.searcher().generation().generation_id();
+        let memo = self.inner.related_memo.lock().ok()?;
+        if memo.generation != generation || memo.day != now_unix.div_euclid(86_400) {
+            return None;
+        }
+        memo.lists.get(&(id, limit)).map(|ids| ids.to_vec())
+    }
+
     /// Ids of up to `limit` published articles most similar to article `id`, best first.
     /// Empty when the article is not in the index or nothing is similar enough.
     pub fn related(&self, id: i64, limit: usize, now_unix: i64) -> Result<Vec<i64>> {
-        let f = self.fields();
         let searcher = self.inner.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let ids = self.related_on(&searcher, id, limit, now_unix)?;
+        if let Ok(mut memo) = self.inner.related_memo.lock() {
+            let day = now_unix.div_euclid(86_400);
+            if memo.generation != generation || memo.day != day || memo.lists.len() >= MEMO_ENTRIES
+            {
+                memo.generation = generation;
+                memo.day = day;
+                memo.lists.clear();
+            }
+            memo.lists.insert((id, limit), ids.as_slice().into());
+        }
+        Ok(ids)
+    }
+
+    fn related_on(
+        &self,
+        searcher: &tantivy::Searcher,
+        id: i64,
+        limit: usize,
+        now_unix: i64,
+    ) -> Result<Vec<i64>> {
+        let f = self.fields();
         let id_term = Term::from_field_u64(f.id, id.max(0) as u64);
         let own = searcher.search(
             &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),

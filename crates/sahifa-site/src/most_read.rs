@@ -52,20 +52,21 @@ pub struct MostReadItem {
 
 /// The block for a page, leaving out `exclude` (the article the page shows): `None` when
 /// neither window has anything to list. The listed articles' current titles are read once
-/// per content epoch and ranking generation, and shared by every page rendered then.
+/// per ranking generation and kept until one of them changes, shared by every page.
 pub async fn block(
     state: &AppState,
     exclude: Option<i64>,
 ) -> Result<Option<MostReadBlock>, AppError> {
-    // Epoch and generation first: a change that lands mid-read then only makes this copy
-    // stale instead of keeping old rows under the new stamp.
-    let epoch = state.db().epoch();
+    // Sequence and generation first: a change that lands mid-read then only makes this
+    // copy stale instead of keeping old rows under the new stamp.
+    let registry = state.db().registry();
+    let at = registry.now();
     let generation = state.views().generation();
     let ranking = state.views().ranking();
     if ranking.day.is_empty() && ranking.week.is_empty() {
         return Ok(None);
     }
-    let summaries = match state.views().listed(epoch, generation) {
+    let summaries = match state.views().listed(registry, generation) {
         Some(summaries) => summaries,
         None => {
             let mut ids: Vec<i64> = Vec::new();
@@ -77,7 +78,12 @@ pub async fn block(
             // Only what is published right now (the ranking may be a few minutes old).
             let summaries = Arc::new(state.db().published_summaries_by_ids(&ids).await?);
             state.views().set_listed(ListedArticles {
-                epoch,
+                at,
+                shows: ids
+                    .iter()
+                    .copied()
+                    .map(sahifa_store::Dep::Article)
+                    .collect(),
                 generation,
                 articles: summaries.clone(),
             });

@@ -18,9 +18,21 @@ const FROM_JOINED: &str = "FROM articles a \
      LEFT JOIN authors au ON au.id = a.author_id \
      LEFT JOIN categories c ON c.id = a.category_id";
 
+/// The published articles an [`ArticleFilter`] selects ($1 category with its subcategories,
+/// $2 author, $3 tag; each NULL for any).
+const LISTED: &str = "a.status = 'published' \
+     AND ($1 IS NULL OR a.category_id IN (WITH RECURSIVE sub(id) AS ( \
+        SELECT CAST($1 AS BIGINT) UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) \
+      SELECT id FROM sub)) \
+     AND ($2 IS NULL OR a.author_id = $2) \
+     AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = $3))";
+
 /// How many related articles the block shows at most, and at least when the site has them.
 const RELATED_MAX: i64 = 6;
 const RELATED_MIN: usize = 3;
+
+/// Ids bound in one `IN (...)` list: far under SQLite's and PostgreSQL's parameter limits.
+const IDS_PER_QUERY: usize = 500;
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -136,6 +148,38 @@ impl Db {
         .await
     }
 
+    /// Summaries of the *published* articles among `ids`, in the order of `ids` (so a
+    /// ranking computed elsewhere survives). Ids that are missing or not public are left
+    /// out, which keeps an index that lags a moment behind from showing a withdrawn story.
+    /// One query per [`IDS_PER_QUERY`] ids: a page render lists a handful, and each
+    /// round trip to the database costs more than the rows it reads.
+    pub async fn published_summaries_by_ids(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>> {
+        let mut found: Vec<ArticleSummary> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} {FROM_JOINED} \
+                 WHERE a.status = 'published' AND a.id IN ({})",
+                placeholders.join(", ")
+            );
+            let rows: Vec<SummaryRow> = with_pool!(self, |pool| {
+                let mut query = sqlx::query_as(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await
+            })?;
+            found.extend(rows.into_iter().map(ArticleSummary::from));
+        }
+        let mut ordered = Vec::with_capacity(found.len());
+        for id in ids {
+            if let Some(at) = found.iter().position(|a| a.id == *id) {
+                ordered.push(found.swap_remove(at));
+            }
+        }
+        Ok(ordered)
+    }
+
     /// One page of published articles, newest first.
     pub async fn published_articles(
         &self,
@@ -143,18 +187,11 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> Result<Page<ArticleSummary>> {
-        let condition = "a.status = 'published' \
-             AND ($1 IS NULL OR a.category_id IN (WITH RECURSIVE sub(id) AS ( \
-                SELECT CAST($1 AS BIGINT) UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) \
-              SELECT id FROM sub)) \
-             AND ($2 IS NULL OR a.author_id = $2) \
-             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = $3))";
         let list_sql = format!(
-            "SELECT {SUMMARY_COLUMNS} {FROM_JOINED} WHERE {condition} \
+            "SELECT {SUMMARY_COLUMNS} {FROM_JOINED} WHERE {LISTED} \
              ORDER BY a.published_at DESC, a.id DESC LIMIT $4 OFFSET $5"
         );
-        let count_sql =
-            format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {condition}");
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {LISTED}");
         let rows: Vec<SummaryRow> = with_pool!(self, |pool| sqlx::query_as(&list_sql)
             .bind(filter.category_id)
             .bind(filter.author_id)
@@ -173,6 +210,27 @@ impl Db {
             items: rows.into_iter().map(Into::into).collect(),
             total,
         })
+    }
+
+    /// The newest `limit` published articles `filter` selects, without counting them all:
+    /// for blocks that show a few and never page (the home page's category blocks).
+    pub async fn newest_published(
+        &self,
+        filter: ArticleFilter,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {FROM_JOINED} WHERE {LISTED} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $4"
+        );
+        let rows: Vec<SummaryRow> = with_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(filter.category_id)
+            .bind(filter.author_id)
+            .bind(filter.tag_id)
+            .bind(limit.max(0))
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Articles related to `article`: published ones in the same category or sharing a tag,

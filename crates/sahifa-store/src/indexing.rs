@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::{ArticleSummary, Db, Result};
+use crate::{Db, Result};
 
 /// One published article as the search index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,21 +125,6 @@ impl Db {
             .map(|t| (t.slug, t.name))
             .collect();
         Ok(Some(into_index_article(row, tags)))
-    }
-
-    /// Summaries of the *published* articles among `ids`, in the order of `ids` (so a
-    /// ranking computed elsewhere survives). Ids that are missing or not public are left
-    /// out, which keeps an index that lags a moment behind from showing a withdrawn story.
-    pub async fn published_summaries_by_ids(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for &id in ids {
-            if let Some(article) = self.article_by_id(id).await?
-                && article.summary.status == crate::ArticleStatus::Published
-            {
-                out.push(article.summary);
-            }
-        }
-        Ok(out)
     }
 
     /// How many articles are published (what a complete index holds).

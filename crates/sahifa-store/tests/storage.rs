@@ -1891,3 +1891,90 @@ both_backends!(
         assert_eq!(article(db, id).await.summary.published_at, Some(t0()));
     }
 );
+
+both_backends!(
+    summaries_by_ids_keep_the_callers_order_and_only_published,
+    |t: TestDb| async move {
+        let db = &t.db;
+        let a = db
+            .create_article(&published("أ", minutes(1)))
+            .await
+            .unwrap();
+        let b = db
+            .create_article(&published("ب", minutes(2)))
+            .await
+            .unwrap();
+        let c = db
+            .create_article(&published("ج", minutes(3)))
+            .await
+            .unwrap();
+        let draft = db
+            .create_article(&with_status(
+                published("مسودة", minutes(4)),
+                ArticleStatus::Draft,
+            ))
+            .await
+            .unwrap();
+        // A ranking's order, a draft, an id that names nothing and a repeat.
+        let asked = [c, draft, a, 999_999, b, a];
+        let found = db.published_summaries_by_ids(&asked).await.unwrap();
+        assert_eq!(
+            ids(&found),
+            vec![c, a, b],
+            "order kept, draft and unknown left out"
+        );
+        assert!(db.published_summaries_by_ids(&[]).await.unwrap().is_empty());
+        // More ids than one query binds: every chunk is read.
+        let many: Vec<i64> = (0..1200).map(|i| if i == 1100 { b } else { -i }).collect();
+        let found = db.published_summaries_by_ids(&many).await.unwrap();
+        assert_eq!(ids(&found), vec![b]);
+    }
+);
+
+both_backends!(
+    newest_published_lists_a_category_with_its_subcategories,
+    |t: TestDb| async move {
+        let db = &t.db;
+        let parent = db
+            .create_category(&category("أخبار", None, 0))
+            .await
+            .unwrap();
+        let child = db
+            .create_category(&category("محلية", Some(parent), 0))
+            .await
+            .unwrap();
+        let other = db
+            .create_category(&category("رياضة", None, 1))
+            .await
+            .unwrap();
+        let old = db
+            .create_article(&in_category(published("قديم", minutes(1)), parent))
+            .await
+            .unwrap();
+        let newer = db
+            .create_article(&in_category(published("أحدث", minutes(3)), child))
+            .await
+            .unwrap();
+        db.create_article(&in_category(published("آخر", minutes(2)), other))
+            .await
+            .unwrap();
+        db.create_article(&with_status(
+            in_category(published("مسودة", minutes(9)), parent),
+            ArticleStatus::Draft,
+        ))
+        .await
+        .unwrap();
+        let filter = ArticleFilter {
+            category_id: Some(parent),
+            ..ArticleFilter::default()
+        };
+        let listed = db.newest_published(filter.clone(), 5).await.unwrap();
+        assert_eq!(ids(&listed), vec![newer, old]);
+        assert_eq!(
+            ids(&db.newest_published(filter.clone(), 1).await.unwrap()),
+            vec![newer]
+        );
+        // The same rows, in the same order, as the paged listing.
+        assert_eq!(listing(db, filter).await, vec![newer, old]);
+    }
+);

@@ -4,9 +4,16 @@
 //! A fresh SQLite data dir in a temporary folder gets the demo site (as the integration
 //! tests load it), the server's state and router are built as `sahifa serve` builds them,
 //! and requests go straight to the router with `tower::ServiceExt::oneshot`: no sockets, no
-//! HTTP parsing, just routing, the page cache and the render. Before each timed miss every
-//! cached page is retired (`Db::bump_epoch_local`, what a write that changes everything
-//! does), so each request renders; the cache's render counter checks that it did.
+//! HTTP parsing, just routing, the page cache and the render. Each page is timed three ways:
+//! - `miss-all`: before each request every cached page and in-memory view is retired
+//!   (`Db::bump_epoch_local`, what a settings change or a missed log entry does), so the
+//!   render also reloads the site's settings, menus and the most-read titles;
+//! - `miss`: before each request only what a typical write names is retired (the article's
+//!   key for the article page, as a comment approval or an edit does; the latest list for
+//!   the home page, as a publish does), so the page renders with the site view warm;
+//! - `hit`: nothing retired, the cached answer.
+//!
+//! The cache's render counter checks that each miss rendered exactly once.
 //!
 //! Usage:
 //!   cargo run --release -p sahifa --example render_miss [-- OPTIONS]
@@ -21,6 +28,10 @@
 //!                    `result<TAB>search<TAB>page<TAB>kind<TAB>p50<TAB>p90<TAB>p99<TAB>max`
 //!                    (microseconds), for bench/render.sh
 //!
+//! Environment: `RENDER_MISS_ACCEPT_ENCODING` replaces the requests' `Accept-Encoding`
+//! (default `gzip, br`); `identity` times the render without the compression of its answer.
+//! `RUST_LOG=sqlx::query=debug` lists the statements each render runs.
+//!
 //! bench/render.sh runs this several times and reports the medians.
 
 use std::path::Path;
@@ -30,7 +41,7 @@ use anyhow::{Context, bail};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sahifa_store::{ArticleFilter, Db};
+use sahifa_store::{ArticleFilter, Db, Dep, Retired};
 use tower::ServiceExt;
 
 /// The demo article the benchmarks call the model article.
@@ -120,7 +131,10 @@ impl Summary {
 async fn get(router: &Router, path: &str) -> anyhow::Result<Duration> {
     let request = Request::builder()
         .uri(path)
-        .header(header::ACCEPT_ENCODING, "gzip, br")
+        .header(
+            header::ACCEPT_ENCODING,
+            std::env::var("RENDER_MISS_ACCEPT_ENCODING").unwrap_or_else(|_| "gzip, br".into()),
+        )
         .header(header::USER_AGENT, "render_miss")
         .body(Body::empty())?;
     let started = Instant::now();
@@ -141,22 +155,41 @@ async fn get(router: &Router, path: &str) -> anyhow::Result<Duration> {
     Ok(took)
 }
 
-/// Times `iterations` requests for `path`, each after retiring every cached page when
-/// `miss` is set; checks that each miss rendered exactly once.
+/// What is retired before each timed request.
+#[derive(Clone, Copy)]
+enum Retire {
+    /// Everything (`miss-all`).
+    Everything,
+    /// These keys (`miss`).
+    Keys(Dep),
+    /// Nothing (`hit`).
+    Nothing,
+}
+
+/// Times `iterations` requests for `path`, each after retiring what `retire` says; checks
+/// that each miss rendered exactly once and each hit not at all.
 async fn measure(
     db: &Db,
     state: &sahifa_web::AppState,
     router: &Router,
     path: &str,
-    miss: bool,
+    retire: Retire,
     warmup: usize,
     iterations: usize,
 ) -> anyhow::Result<Summary> {
     let mut samples = Vec::with_capacity(iterations);
     for i in 0..warmup + iterations {
-        if miss {
-            db.bump_epoch_local();
-        }
+        let miss = match retire {
+            Retire::Everything => {
+                db.bump_epoch_local();
+                true
+            }
+            Retire::Keys(dep) => {
+                db.retire_local(&Retired::Some(vec![dep].into()));
+                true
+            }
+            Retire::Nothing => false,
+        };
         let renders = state.cache().renders();
         let took = get(router, path).await?;
         let rendered = state.cache().renders() - renders;
@@ -184,8 +217,8 @@ fn encode_segment(segment: &str) -> String {
     out
 }
 
-/// The model article's slug and its site path.
-async fn model_article(db: &Db) -> anyhow::Result<(String, String)> {
+/// The model article's slug, id and site path.
+async fn model_article(db: &Db) -> anyhow::Result<(String, (i64, String))> {
     let page = db
         .published_articles(ArticleFilter::default(), 500, 0)
         .await?;
@@ -197,7 +230,7 @@ async fn model_article(db: &Db) -> anyhow::Result<(String, String)> {
             format!("no published demo article whose slug starts with {MODEL_SLUG_PREFIX}")
         })?;
     let path = format!("/article/{}", encode_segment(&article.slug));
-    Ok((article.slug.clone(), path))
+    Ok((article.slug.clone(), (article.id, path)))
 }
 
 struct Row {
@@ -211,20 +244,30 @@ async fn run_mode(
     db: &Db,
     state: &sahifa_web::AppState,
     router: &Router,
-    article: &str,
+    article: &(i64, String),
     search: &'static str,
     options: &Options,
     rows: &mut Vec<Row>,
 ) -> anyhow::Result<()> {
-    for (page, path) in [("article", article), ("home", "/")] {
-        for (kind, miss) in [("miss", true), ("hit", false)] {
+    let (article_id, article_path) = article;
+    let pages = [
+        ("article", article_path.as_str(), Dep::Article(*article_id)),
+        ("home", "/", Dep::Latest),
+    ];
+    for (page, path, own) in pages {
+        let kinds = [
+            ("miss-all", Retire::Everything),
+            ("miss", Retire::Keys(own)),
+            ("hit", Retire::Nothing),
+        ];
+        for (kind, retire) in kinds {
             eprintln!("render_miss: search={search} {page} {kind} ...");
             let summary = measure(
                 db,
                 state,
                 router,
                 path,
-                miss,
+                retire,
                 options.warmup,
                 options.iterations,
             )
@@ -281,6 +324,12 @@ async fn open_demo(dir: &Path) -> anyhow::Result<Db> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let options = parse_options();
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let dir = tempfile::tempdir().context("temporary data dir")?;
     let db = open_demo(dir.path()).await?;
     let mut config =

@@ -56,16 +56,22 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         return moved(&state, SlugKind::Article, &slug, urls::article).await;
     };
     let site = state.site().await?;
-    let related = related_articles(&state, &article).await?;
+    // The three blocks read different rows: asked for together, their queries run on
+    // separate connections at once instead of one after another (the page's recorded
+    // dependencies are task-local, and `try_join!` polls all three in this task).
+    let (related, comments, most_read) = tokio::try_join!(
+        related_articles(&state, &article),
+        crate::comments::article_block(&state, &site, &article),
+        crate::most_read::block(&state, Some(article.summary.id)),
+    )?;
     let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
-    let comments = crate::comments::article_block(&state, &site, &article).await?;
     let ctx = ArticlePage {
         article: view::article(&state, &site, &article),
         related: view::cards(&site, &related),
         comments,
-        most_read: crate::most_read::block(&state, Some(article.summary.id)).await?,
+        most_read,
         seo: crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
     };
     let html = view::render(
@@ -95,16 +101,20 @@ async fn related_articles(
     };
     let id = article.summary.id;
     let now = chrono::Utc::now().timestamp();
-    let ids = match tokio::task::spawn_blocking(move || index.related(id, MAX, now)).await {
-        Ok(Ok(ids)) => ids,
-        Ok(Err(err)) => {
-            tracing::warn!(error = %err, "related articles from the index failed");
-            Vec::new()
-        }
-        Err(err) => {
-            tracing::warn!(error = %err, "related articles task failed");
-            Vec::new()
-        }
+    let memoised = index.related_memoised(id, MAX, now);
+    let ids = match memoised {
+        Some(ids) => ids,
+        None => match tokio::task::spawn_blocking(move || index.related(id, MAX, now)).await {
+            Ok(Ok(ids)) => ids,
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "related articles from the index failed");
+                Vec::new()
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "related articles task failed");
+                Vec::new()
+            }
+        },
     };
     // Re-read from the database: only what is published right now is shown.
     let mut related = db.published_summaries_by_ids(&ids).await?;

@@ -96,14 +96,14 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
                 ..ArticleFilter::default()
             };
             view::shows_list(&site, &filter);
-            let in_category = db.published_articles(filter, PER_BLOCK, 0).await?;
-            if !in_category.items.is_empty() {
+            let in_category = db.newest_published(filter, PER_BLOCK).await?;
+            if !in_category.is_empty() {
                 blocks.push(CategoryBlock {
                     category: Link {
                         name: category.name.clone(),
                         url: sahifa_http::urls::category(&category.slug),
                     },
-                    articles: view::cards(&site, &in_category.items),
+                    articles: view::cards(&site, &in_category),
                 });
             }
         }

@@ -500,6 +500,14 @@ search_test!(
             !related.contains("تستقبل زرافة جديدة</a>"),
             "itself suggested"
         );
+        // The list was kept for the index as it is now: a re-render after a change the
+        // index does not hold (a comment, a menu) reuses it instead of querying again.
+        let index = app.state.search().cloned().expect("index open");
+        let now = chrono::Utc::now().timestamp();
+        let memoised = index
+            .related_memoised(ids[0], 6, now)
+            .expect("related list kept after the render");
+        assert!(memoised.contains(&ids[1]) && !memoised.contains(&ids[0]));
         // Unpublishing a related article removes it from the block (the index bumps the epoch).
         let second = app
             .db
@@ -523,6 +531,22 @@ search_test!(
             !app.page(&url, 200).await.contains("ولادة زرافة صغيرة")
         })
         .await;
+        // Once the index has dropped it, its commit started a new reader generation: the
+        // list kept from before is not offered, and the next render keeps a fresh one.
+        eventually(Duration::from_secs(3), "unpublish indexed", || async {
+            api(&app, &format!("q={}", q("السافانا"))).await["total"] == 3
+        })
+        .await;
+        let now = chrono::Utc::now().timestamp();
+        if let Some(kept) = index.related_memoised(ids[0], 6, now) {
+            assert!(!kept.contains(&ids[1]), "a stale list outlived the commit");
+        }
+        app.db.retire_local(&sahifa_store::Retired::Everything);
+        app.page(&url, 200).await;
+        let fresh = index
+            .related_memoised(ids[0], 6, now)
+            .expect("list kept after the render");
+        assert!(!fresh.contains(&ids[1]) && fresh.contains(&ids[2]));
     }
 );
 
