@@ -1968,10 +1968,10 @@ both_backends!(
             category_id: Some(parent),
             ..ArticleFilter::default()
         };
-        let listed = db.newest_published(filter.clone(), 5).await.unwrap();
+        let listed = db.newest_published(filter, 5).await.unwrap();
         assert_eq!(ids(&listed), vec![newer, old]);
         assert_eq!(
-            ids(&db.newest_published(filter.clone(), 1).await.unwrap()),
+            ids(&db.newest_published(filter, 1).await.unwrap()),
             vec![newer]
         );
         // The same rows, in the same order, as the paged listing.
