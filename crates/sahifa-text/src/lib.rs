@@ -10,9 +10,11 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod arabic;
+pub mod body;
 pub mod clean;
 pub mod dates;
 pub mod digits;
+pub mod embeds;
 pub mod markdown;
 pub mod newsroom;
 pub mod numbers;

@@ -12,7 +12,9 @@
 mod bounds;
 mod urls;
 
+pub(crate) use bounds::within_limit;
 pub use bounds::{MAX_BODY_BYTES, MAX_NESTING, MAX_RAW_NESTING, MAX_RAW_TAGS, too_long};
+pub(crate) use urls::relative as relative_url;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 /// The rewritten form of a scheme-less URL (`None` would drop the attribute; every
 /// scheme-less URL is kept, in one form or the other).
-pub(super) fn relative(url: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn relative(url: &str) -> Option<Cow<'_, str>> {
     Some(match protocol_relative(url) {
         Some(rest) => Cow::Owned(format!("https://{rest}")),
         None => Cow::Borrowed(url),
