@@ -94,7 +94,10 @@ impl FromRequestParts<AppState> for ApiUser {
 pub struct ArticleBody {
     title: Option<String>,
     lead: Option<String>,
+    /// The body in Markdown, converted to the body schema on save.
     body: Option<String>,
+    /// The body in HTML, reduced to the body schema on save.
+    body_html: Option<String>,
     dateline: Option<String>,
     source: Option<String>,
     slug: Option<String>,
@@ -119,7 +122,7 @@ async fn fields_for(
     if let Some(a) = base {
         f.insert("title".into(), a.summary.title.clone());
         f.insert("lead".into(), a.summary.lead.clone());
-        f.insert("body".into(), a.body_md.clone());
+        f.insert("body_html".into(), a.body_html.clone());
         f.insert("dateline".into(), a.dateline.clone().unwrap_or_default());
         f.insert("source".into(), a.source.clone().unwrap_or_default());
         f.insert("slug".into(), a.summary.slug.clone());
@@ -145,6 +148,10 @@ async fn fields_for(
             f.insert("media_id".into(), m.to_string());
         }
     }
+    if body.body.is_some() {
+        // Markdown sent replaces the stored HTML.
+        f.remove("body_html");
+    }
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v {
             f.insert(k.to_string(), v);
@@ -153,6 +160,7 @@ async fn fields_for(
     put("title", body.title);
     put("lead", body.lead);
     put("body", body.body);
+    put("body_html", body.body_html);
     put("dateline", body.dateline);
     put("source", body.source);
     put("slug", body.slug);
@@ -179,7 +187,14 @@ fn set_time(
 }
 
 async fn parse_body(state: &AppState, raw: axum::body::Bytes) -> Result<ArticleBody, ApiError> {
-    match serde_json::from_slice(&raw) {
+    match serde_json::from_slice::<ArticleBody>(&raw) {
+        Ok(body) if body.body.is_some() && body.body_html.is_some() => Err(api_error(
+            state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "api-body-two-formats",
+        )
+        .await),
         Ok(body) => Ok(body),
         Err(err) => {
             let mut e = api_error(state, StatusCode::BAD_REQUEST, "bad_json", "api-bad-json").await;
@@ -216,8 +231,7 @@ async fn outcome(
 #[derive(Debug, Serialize)]
 struct ArticleResponse<'a> {
     author_id: Option<i64>,
-    /// The Markdown as written.
-    body: &'a str,
+    /// The body: HTML of the body schema (what `body` Markdown was converted to).
     body_html: &'a str,
     category_id: Option<i64>,
     dateline: Option<&'a str>,
@@ -242,7 +256,6 @@ fn article_json<'a>(state: &AppState, a: &'a sahifa_store::Article) -> ArticleRe
         slug: &s.slug,
         title: &s.title,
         lead: &s.lead,
-        body: &a.body_md,
         body_html: &a.body_html,
         dateline: a.dateline.as_deref(),
         source: a.source.as_deref(),

@@ -4,13 +4,15 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Serialize;
 
 use sahifa_newsroom::Actor;
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind, Saved};
+use sahifa_newsroom::editing::EditLock;
 use sahifa_newsroom::permissions::can_set_byline;
+use sahifa_newsroom::rendering::BodyInput;
 use sahifa_store::{
     AdminArticleFilter, AdminArticleRow, Article, ArticleStatus, Author, Category, ListedStatus,
 };
@@ -168,7 +170,11 @@ pub async fn list_articles(
 pub(crate) struct EditorValues {
     title: String,
     lead: String,
+    /// The body's HTML (the editor's `body_html` field).
     body: String,
+    /// A body sent as Markdown instead (the admin API's `body`), converted on save.
+    #[serde(skip)]
+    markdown: Option<String>,
     dateline: String,
     source: String,
     slug: String,
@@ -188,7 +194,8 @@ impl EditorValues {
         EditorValues {
             title: form.text("title"),
             lead: form.text("lead"),
-            body: form.raw("body"),
+            body: form.raw("body_html"),
+            markdown: form.0.contains_key("body").then(|| form.raw("body")),
             dateline: form.text("dateline"),
             source: form.text("source"),
             slug: form.text("slug"),
@@ -213,7 +220,8 @@ impl EditorValues {
         EditorValues {
             title: a.summary.title.clone(),
             lead: a.summary.lead.clone(),
-            body: a.body_md.clone(),
+            body: a.body_html.clone(),
+            markdown: None,
             dateline: a.dateline.clone().unwrap_or_default(),
             source: a.source.clone().unwrap_or_default(),
             slug: a.summary.slug.clone(),
@@ -239,12 +247,20 @@ impl EditorValues {
 }
 
 impl EditorValues {
+    /// The body as the writer sent it.
+    fn body_input(&self) -> BodyInput {
+        match &self.markdown {
+            Some(md) => BodyInput::Markdown(md.clone()),
+            None => BodyInput::Html(self.body.clone()),
+        }
+    }
+
     /// The use case's draft: the typed values, the time read in the site's zone.
     fn draft(&self, site: &SiteView, status: ArticleStatus, submit: bool) -> ArticleDraft {
         ArticleDraft {
             title: self.title.clone(),
             lead: self.lead.clone(),
-            body_md: self.body.clone(),
+            body: self.body_input(),
             dateline: self.dateline.clone(),
             source: self.source.clone(),
             slug: self.slug.clone(),
@@ -312,6 +328,35 @@ struct EditorInput<'a> {
     notice: Option<&'static str>,
     /// Why the save collided with another one, when it did (a catalogue key).
     conflict: Option<&'static str>,
+    /// The editing session: lock, autosave offer, notice in words, preview link.
+    session: EditorSession,
+}
+
+/// What the editor shows about the writer's session beside the form.
+#[derive(Debug, Default, Serialize)]
+struct EditorSession {
+    /// Someone else has the article open (their name).
+    lock_holder: Option<String>,
+    /// An autosaved copy newer than the stored article, offered back.
+    autosave: Option<AutosaveOffer>,
+    /// A notice that needs words of its own (the time a schedule takes effect).
+    notice_text: Option<String>,
+    /// A private preview link and until when it works.
+    preview_link: Option<PreviewLink>,
+}
+
+/// The offer of an autosaved copy.
+#[derive(Debug, Serialize)]
+struct AutosaveOffer {
+    /// When it was saved, in words.
+    when: String,
+}
+
+/// A private, expiring link to the article's preview.
+#[derive(Debug, Serialize)]
+struct PreviewLink {
+    url: String,
+    until: String,
 }
 
 /// The context of `admin/editor.html`: the article form, new or loaded.
@@ -337,6 +382,14 @@ struct EditorPage<'a> {
     /// A save refused because it collided with another one: the message, above the
     /// writer's text, which the form keeps so nothing typed is lost.
     conflict: Option<&'static str>,
+    /// The user may publish and schedule this article.
+    can_publish: bool,
+    /// The article is public now.
+    is_published: bool,
+    #[serde(flatten)]
+    session: &'a EditorSession,
+    /// The visual editor's settings and words (JSON read by editor.js).
+    editor_config: String,
 }
 
 /// One image the editor offers as the featured image.
@@ -398,6 +451,10 @@ async fn editor(
             .collect(),
         notice: page.notice,
         conflict: page.conflict,
+        can_publish: can(user, Capability::PublishOwn),
+        is_published: page.values.status == "published",
+        session: &page.session,
+        editor_config: editor_config(state, page.article_id).await?,
     };
     let title = if page.article_id.is_some() {
         "admin-edit-article-title"
@@ -419,13 +476,27 @@ async fn editor(
 pub async fn new_article(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     require(&current, Capability::WriteArticles)?;
-    let values = EditorValues {
+    let mut values = EditorValues {
         status: "draft".into(),
         author_id: current.user.author_id,
         ..Default::default()
     };
+    let site = state.site().await?;
+    let mut session = EditorSession::default();
+    let mut notice = notice(&query);
+    if let Some((fields, saved_at)) = state.newsroom().autosaved(&current.user, None).await? {
+        if query.get("restore").is_some_and(|r| r == "autosave") {
+            values = autosaved_values(fields, None);
+            notice = Some("admin-notice-autosave-restored");
+        } else {
+            session.autosave = Some(AutosaveOffer {
+                when: moment(&site, saved_at),
+            });
+        }
+    }
     editor(
         &state,
         &current,
@@ -437,11 +508,101 @@ pub async fn new_article(
             public_url: None,
             pending_review: false,
             status: StatusCode::OK,
-            notice: None,
+            notice,
             conflict: None,
+            session,
         },
     )
     .await
+}
+
+/// The editor values of an autosaved copy (the revision it was based on kept).
+fn autosaved_values(
+    fields: std::collections::BTreeMap<String, String>,
+    base_revision: Option<i64>,
+) -> EditorValues {
+    let form = FormFields(fields.into_iter().collect());
+    EditorValues {
+        base_revision,
+        ..EditorValues::from_form(&form)
+    }
+}
+
+/// A moment in the site's zone, in words: «الخميس ٣ ديسمبر ٢٠٢٦ الساعة ١٤:٠٠».
+fn moment(site: &SiteView, at: DateTime<Utc>) -> String {
+    format!(
+        "{} {}",
+        view::display_date(site, &at),
+        sahifa_text::dates::format_time(&at.with_timezone(&site.tz), site.lang, site.digits)
+    )
+}
+
+/// The settings and words the visual editor reads (admin/editor.html embeds them).
+async fn editor_config(state: &AppState, id: Option<i64>) -> Result<String, AppError> {
+    const WORDS: &[&str] = &[
+        "editor-toolbar",
+        "editor-paragraph",
+        "editor-h2",
+        "editor-h3",
+        "editor-h4",
+        "editor-bold",
+        "editor-italic",
+        "editor-link",
+        "editor-ul",
+        "editor-ol",
+        "editor-quote",
+        "editor-pullquote",
+        "editor-image",
+        "editor-embed",
+        "editor-table",
+        "editor-hr",
+        "editor-undo",
+        "editor-redo",
+        "editor-source",
+        "editor-link-url",
+        "editor-insert",
+        "editor-cancel",
+        "editor-remove-link",
+        "editor-embed-url",
+        "editor-embed-hint",
+        "editor-embed-unknown",
+        "editor-upload",
+        "editor-upload-hint",
+        "editor-library",
+        "editor-library-empty",
+        "editor-alt",
+        "editor-caption",
+        "editor-credit",
+        "editor-uploading",
+        "editor-upload-failed",
+        "editor-paste-failed",
+        "editor-unsaved",
+        "editor-autosave-failed",
+        "editor-table-header",
+        "editor-schedule-at",
+        "editor-schedule-none",
+        "editor-image-edit",
+    ];
+    let site = state.site().await?;
+    let words: serde_json::Map<String, serde_json::Value> = WORDS
+        .iter()
+        .map(|k| (k.to_string(), state.catalog().text(site.lang, k).into()))
+        .collect();
+    let config = serde_json::json!({
+        "t": words,
+        "clean": "/admin/body/clean",
+        "autosave": match id {
+            Some(id) => format!("/admin/articles/{id}/autosave"),
+            None => "/admin/articles/autosave".to_string(),
+        },
+        "lock": id.map(|id| format!("/admin/articles/{id}/lock")),
+        "upload": "/admin/media",
+        "library": "/admin/media.json",
+        "timeZone": site.settings.time_zone,
+        "lang": site.settings.locale,
+    });
+    // Inside a <script type="application/json">: no "</" may close it early.
+    Ok(config.to_string().replace("</", "<\\/"))
 }
 
 /// `GET /admin/articles/{id}`.
@@ -455,10 +616,42 @@ pub async fn edit_article(
     let site = state.site().await?;
     let media_id = state.db().article_media_id(id).await?;
     let base_revision = state.db().revisions(id).await?.first().map(|r| r.id);
-    let values = EditorValues::from_article(&site, &article, media_id, base_revision);
+    let mut values = EditorValues::from_article(&site, &article, media_id, base_revision);
     let public_url = (article.summary.status == ArticleStatus::Published)
         .then(|| urls::article(&article.summary.slug));
     let _ = owner;
+    let newsroom = state.newsroom();
+    let mut session = EditorSession::default();
+    let mut notice = notice(&query);
+    if let EditLock::HeldBy(holder) = newsroom.hold_for_editing(&current.user, id, false).await? {
+        session.lock_holder = Some(holder.name);
+    }
+    if let Some((fields, saved_at)) = newsroom.autosaved(&current.user, Some(id)).await? {
+        if query.get("restore").is_some_and(|r| r == "autosave") {
+            values = autosaved_values(fields, base_revision);
+            notice = Some("admin-notice-autosave-restored");
+        } else if saved_at > article.summary.updated_at {
+            session.autosave = Some(AutosaveOffer {
+                when: moment(&site, saved_at),
+            });
+        }
+    }
+    if query.get("msg").is_some_and(|m| m == "scheduled")
+        && article.summary.status == ArticleStatus::Scheduled
+        && let Some(at) = article.summary.published_at
+    {
+        let mut args = HashMap::new();
+        args.insert(
+            "when".to_string(),
+            sahifa_http::i18n::Arg::Text(moment(&site, at)),
+        );
+        session.notice_text = Some(state.catalog().get(
+            site.lang,
+            "admin-notice-scheduled-at",
+            &args,
+        ));
+    }
+    session.preview_link = Some(preview_link(&state, &site, id).await?);
     editor(
         &state,
         &current,
@@ -470,11 +663,22 @@ pub async fn edit_article(
             public_url,
             pending_review: pending,
             status: StatusCode::OK,
-            notice: notice(&query),
+            notice,
             conflict: None,
+            session,
         },
     )
     .await
+}
+
+/// A private preview link for article `id`, valid for [`PREVIEW_LINK_HOURS`].
+async fn preview_link(state: &AppState, site: &SiteView, id: i64) -> Result<PreviewLink, AppError> {
+    let until = Utc::now() + chrono::Duration::hours(sahifa_newsroom::previews::PREVIEW_LINK_HOURS);
+    let token = state.newsroom().preview_token(id, until).await?;
+    Ok(PreviewLink {
+        url: format!("{}/preview/{token}", state.config().base_url),
+        until: moment(site, until),
+    })
 }
 
 /// Loads an article the user may edit: 404 when missing, 403 when not theirs to edit.
@@ -548,11 +752,12 @@ async fn save(
             status,
             notice: None,
             conflict: None,
+            session: EditorSession::default(),
         }
     }
     if action == "preview" {
         // Rendered off the request workers; a refused body shows the form again with it.
-        let html = match sahifa_newsroom::rendering::render_markdown(&values.body).await {
+        let html = match sahifa_newsroom::rendering::body_html(&values.body_input()).await {
             Ok(html) => html,
             Err(err) if !err.fields().is_empty() => {
                 let errors: Vec<_> = err.fields().iter().map(|f| (f.field, f.key)).collect();
@@ -565,18 +770,31 @@ async fn save(
             }
             Err(err) => return Err(err.into()),
         };
-        return editor(
-            state,
-            current,
-            page(id, &values, &[], Some(html), StatusCode::OK),
+        let article = preview_article(state, current, id, &values, html).await?;
+        let page = sahifa_site::pages::article::preview_page(state, &article).await?;
+        return Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            page,
         )
-        .await;
+            .into_response());
     }
-    let submit_review = action == "submit";
-    let status = if submit_review {
-        ArticleStatus::Draft
-    } else {
-        wanted_status(form)
+    // One click says what the save is for; a plain save (the API, a form without the
+    // buttons) keeps the status field's.
+    let mut values = values;
+    let (status, submit_review) = match action.as_str() {
+        "publish" => {
+            // «انشر الآن»: now, or the stored time of an article already out.
+            values.publish_date.clear();
+            values.publish_time.clear();
+            (ArticleStatus::Published, false)
+        }
+        "schedule" => (ArticleStatus::Scheduled, false),
+        "draft" => (ArticleStatus::Draft, false),
+        "submit" => (ArticleStatus::Draft, true),
+        _ => (wanted_status(form), false),
     };
     let actor = Actor::User(current.user.clone());
     match apply_save(state, &actor, id, &values, status, submit_review).await {
@@ -595,12 +813,112 @@ async fn save(
             editor(state, current, input).await
         }
         Err(other) => Err(other),
-        Ok(saved) => Ok(see_other(&format!(
-            "/admin/articles/{}?msg={}",
-            saved.id,
-            save_message(saved.kind)
-        ))),
+        Ok(saved) => {
+            // Saved for real: the draft copy has done its work.
+            let newsroom = state.newsroom();
+            newsroom.discard_autosave(&current.user, id).await?;
+            if id.is_none() {
+                newsroom
+                    .discard_autosave(&current.user, Some(saved.id))
+                    .await?;
+            }
+            let msg = match saved.kind {
+                SaveKind::Scheduled => "scheduled",
+                SaveKind::Unpublished => "unpublished",
+                other => save_message(other),
+            };
+            Ok(see_other(&format!(
+                "/admin/articles/{}?msg={msg}",
+                saved.id
+            )))
+        }
     }
+}
+
+/// The article the editor's values make, unsaved, for its preview page.
+async fn preview_article(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Option<i64>,
+    values: &EditorValues,
+    body_html: String,
+) -> Result<Article, AppError> {
+    let site = state.site().await?;
+    let db = state.db();
+    let named = |id: i64, slug: &str, name: &str| sahifa_store::Named {
+        id,
+        slug: slug.to_string(),
+        name: name.to_string(),
+    };
+    let category = match values.category_id {
+        Some(cid) => db
+            .categories()
+            .await?
+            .into_iter()
+            .find(|c| c.id == cid)
+            .map(|c| named(c.id, &c.slug, &c.name)),
+        None => None,
+    };
+    let author = match values.author_id {
+        Some(aid) => db
+            .authors()
+            .await?
+            .into_iter()
+            .find(|a| a.id == aid)
+            .map(|a| named(a.id, &a.slug, &a.name)),
+        None => None,
+    };
+    let image = match values.media_id {
+        Some(mid) => db.media_by_id(mid).await?.map(|m| sahifa_store::Image {
+            url: m.original_url(),
+            alt: m.alt.clone(),
+            caption: m.caption.clone(),
+            width: Some(m.width),
+            height: Some(m.height),
+        }),
+        None => None,
+    };
+    let now = Utc::now();
+    let published_at = parse_local(&site, &values.publish_date, &values.publish_time)
+        .ok()
+        .flatten()
+        .unwrap_or(now);
+    let slug = if values.slug.trim().is_empty() {
+        sahifa_text::slug::slugify(&values.title)
+    } else {
+        sahifa_text::slug::slugify(&values.slug)
+    };
+    let _ = current;
+    Ok(Article {
+        summary: sahifa_store::ArticleSummary {
+            id: id.unwrap_or(0),
+            slug,
+            title: values.title.clone(),
+            lead: values.lead.clone(),
+            status: ArticleStatus::Draft,
+            published_at: Some(published_at),
+            updated_at: published_at,
+            author,
+            category,
+            image,
+            comment_count: 0,
+        },
+        body_html,
+        dateline: Some(values.dateline.clone()).filter(|d| !d.is_empty()),
+        source: Some(values.source.clone()).filter(|s| !s.is_empty()),
+        tags: values
+            .tags
+            .split([',', '،'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| sahifa_store::Tag {
+                id: 0,
+                slug: sahifa_text::slug::slugify(t),
+                name: t.to_string(),
+            })
+            .collect(),
+        created_at: now,
+    })
 }
 
 /// Saves `values` for `actor` through the use case (the editor form and the admin API

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod author_profile;
 pub mod comments;
 pub mod dashboard;
+pub mod editing;
 pub mod forgot;
 pub mod login;
 pub mod media;
@@ -69,6 +70,29 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
         )
         .route("/articles/{id}/delete", post(articles::delete_article))
+        .route(
+            "/articles/autosave",
+            post(editing::autosave_new).layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
+        )
+        .route(
+            "/articles/{id}/autosave",
+            post(editing::autosave_article).layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
+        )
+        .route(
+            "/articles/autosave/discard",
+            post(editing::discard_new_autosave),
+        )
+        .route(
+            "/articles/{id}/autosave/discard",
+            post(editing::discard_article_autosave),
+        )
+        .route("/articles/{id}/lock", post(editing::heartbeat))
+        .route("/articles/{id}/take-over", post(editing::take_over))
+        .route(
+            "/body/clean",
+            post(editing::clean_body).layer(DefaultBodyLimit::max(EDITOR_FORM_BODY)),
+        )
+        .route("/media.json", get(editing::media_picker))
         .route(
             "/articles/{id}/comments-open",
             post(comments::set_article_open),
@@ -431,7 +455,7 @@ pub async fn render<T: Serialize>(
 /// The `?msg=` notice key after a redirect, limited to known keys so a link cannot make
 /// the admin show arbitrary text.
 pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
-    const KNOWN: [&str; 14] = [
+    const KNOWN: [&str; 18] = [
         "admin-notice-saved",
         "admin-notice-deleted",
         "admin-notice-published",
@@ -446,6 +470,10 @@ pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
         "admin-notice-blocked",
         "admin-notice-erased",
         "admin-notice-replied",
+        "admin-notice-unpublished",
+        "admin-notice-autosave-discarded",
+        "admin-notice-autosave-restored",
+        "admin-notice-lock-taken-over",
     ];
     let wanted = query.get("msg")?;
     KNOWN

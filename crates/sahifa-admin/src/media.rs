@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
@@ -163,6 +163,7 @@ struct MediaItem<'a> {
     /// The stored text, or the text of a refused edit of this item as typed.
     alt: &'a str,
     caption: &'a str,
+    credit: &'a str,
     /// The refused edit's message key.
     error: Option<&'static str>,
     width: i64,
@@ -190,6 +191,7 @@ fn item_view<'a>(
         original: original_url(m),
         alt: typed.map_or(m.alt.as_str(), |e| e.1.as_str()),
         caption: typed.map_or(m.caption.as_str(), |e| e.2.as_str()),
+        credit: &m.credit,
         error: typed.map(|e| e.3),
         width: m.width,
         height: m.height,
@@ -385,6 +387,11 @@ pub async fn upload_media(
 ) -> Result<Response, AppError> {
     require(&current, Capability::UploadMedia)?;
     let headers = request.headers().clone();
+    // The editor uploads in place and reads the outcome as JSON.
+    let wants_json = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
     let multipart = Multipart::from_request(request, &state)
         .await
         .map_err(|_| AppError::BadRequest)?;
@@ -392,6 +399,12 @@ pub async fn upload_media(
         |upload_alt: String, upload_caption: String, message: String, status: StatusCode| {
             let (state, current) = (&state, &current);
             async move {
+                if wants_json {
+                    return Ok(
+                        (status, axum::Json(serde_json::json!({ "error": message })))
+                            .into_response(),
+                    );
+                }
                 let page = LibraryState {
                     upload_alt,
                     upload_caption,
@@ -455,52 +468,39 @@ pub async fn upload_media(
             return refuse(upload.alt, upload.caption, message, error_status(&err)).await;
         }
     };
-    let stem: String = sahifa_http::auth::tokens::random_token()
-        .chars()
-        .take(16)
-        .collect();
     let store = &state.config().media_store;
-    let (written, stored) = match write_files(store, &stem, &processed).await {
-        Ok(done) => done,
-        Err(err) => {
+    let recorded = record_processed(
+        store,
+        state.newsroom(),
+        &actor,
+        &processed,
+        &upload.file_name,
+        &upload.alt,
+        &upload.caption,
+    )
+    .await;
+    match recorded {
+        Ok(id) if wants_json => match state.db().media_by_id(id).await? {
+            Some(row) => Ok(super::editing::uploaded_json(&row)),
+            None => Err(AppError::NotFound),
+        },
+        Ok(_) => Ok(see_other("/admin/media?msg=uploaded")),
+        Err(IngestError::Store(err)) => {
             // Nothing was recorded and what was stored is removed: the admin can retry.
             tracing::error!(error = %err, "cannot store an upload");
             let message = state
                 .catalog()
                 .text(state.site().await?.lang, "admin-media-store-failed");
-            return refuse(
+            refuse(
                 upload.alt,
                 upload.caption,
                 message,
                 StatusCode::SERVICE_UNAVAILABLE,
             )
-            .await;
+            .await
         }
-    };
-    let variants = match serde_json::to_string(&stored) {
-        Ok(v) => v,
-        Err(err) => {
-            remove_all(store, &written).await;
-            return Err(AppError::Internal(err.to_string()));
-        }
-    };
-    let new = NewMedia {
-        stem,
-        kind: kind_name(processed.kind).to_string(),
-        width: i64::from(processed.width),
-        height: i64::from(processed.height),
-        bytes: processed.original.len() as i64,
-        variants,
-        alt: upload.alt.clone(),
-        caption: upload.caption.clone(),
-        original_name: upload.file_name.clone(),
-        uploaded_by: Some(current.user.id),
-    };
-    match state.newsroom().record_upload(&actor, &new).await {
-        Ok(_) => Ok(see_other("/admin/media?msg=uploaded")),
-        Err(err) => {
+        Err(IngestError::Refused(err)) => {
             // No record, no files: a refused or failed write leaves nothing behind.
-            remove_all(store, &written).await;
             match err {
                 NewsroomError::Invalid(fields) => {
                     let key = fields.first().map_or("admin-error-fix-below", |f| f.key);
@@ -515,6 +515,97 @@ pub async fn upload_media(
                 }
                 other => Err(other.into()),
             }
+        }
+    }
+}
+
+/// An image as the editor inserts it into a body: its largest web variant (1280 px wide at
+/// most, the original when smaller) and a small one for the picker.
+pub(crate) struct InsertedImage {
+    pub url: String,
+    pub thumb: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+pub(crate) fn inserted_image(m: &MediaRow) -> InsertedImage {
+    let largest = variants(m)
+        .into_iter()
+        .filter(|v| v.kind == "webp")
+        .max_by_key(|v| v.width);
+    let (url, width) = match largest {
+        Some(v) if i64::from(v.width) < m.width => {
+            (format!("/media/uploads/{}", v.file), i64::from(v.width))
+        }
+        _ => (original_url(m), m.width),
+    };
+    let height = if m.width > 0 {
+        (m.height * width + m.width / 2) / m.width
+    } else {
+        m.height
+    };
+    InsertedImage {
+        url,
+        thumb: thumb_url(m),
+        width,
+        height,
+    }
+}
+
+/// Why an image could not be taken into the library (nothing of it is left behind).
+#[derive(Debug)]
+pub enum IngestError {
+    /// The media store refused a file.
+    Store(MediaStoreError),
+    /// The use case refused the record (its text, the actor's rights) or failed.
+    Refused(NewsroomError),
+}
+
+/// Writes a processed image (original and variants) to the media store and records it in
+/// the library for `actor`; returns its id. Files written for a record that then fails
+/// are removed. Uploads and the demo's images come in through here alike.
+pub async fn record_processed(
+    store: &MediaStore,
+    newsroom: &sahifa_newsroom::Newsroom,
+    actor: &Actor,
+    processed: &Processed,
+    file_name: &str,
+    alt: &str,
+    caption: &str,
+) -> Result<i64, IngestError> {
+    let stem: String = sahifa_http::auth::tokens::random_token()
+        .chars()
+        .take(16)
+        .collect();
+    let (written, stored) = write_files(store, &stem, processed)
+        .await
+        .map_err(IngestError::Store)?;
+    let variants = match serde_json::to_string(&stored) {
+        Ok(v) => v,
+        Err(err) => {
+            remove_all(store, &written).await;
+            return Err(IngestError::Refused(NewsroomError::Internal(
+                err.to_string(),
+            )));
+        }
+    };
+    let new = NewMedia {
+        stem,
+        kind: kind_name(processed.kind).to_string(),
+        width: i64::from(processed.width),
+        height: i64::from(processed.height),
+        bytes: processed.original.len() as i64,
+        variants,
+        alt: alt.to_string(),
+        caption: caption.to_string(),
+        original_name: file_name.to_string(),
+        uploaded_by: actor.user_id(),
+    };
+    match newsroom.record_upload(actor, &new).await {
+        Ok(id) => Ok(id),
+        Err(err) => {
+            remove_all(store, &written).await;
+            Err(IngestError::Refused(err))
         }
     }
 }
@@ -536,11 +627,11 @@ pub async fn save_media(
 ) -> Result<Response, AppError> {
     require(&current, Capability::UploadMedia)?;
     let form: FormFields = form_with_csrf(&state, &current, request).await?;
-    let (alt, caption) = (form.text("alt"), form.text("caption"));
+    let (alt, caption, credit) = (form.text("alt"), form.text("caption"), form.text("credit"));
     let actor = Actor::User(current.user.clone());
     match state
         .newsroom()
-        .update_media_text(&actor, id, &alt, &caption)
+        .update_media_details(&actor, id, &alt, &caption, Some(&credit))
         .await
     {
         Ok(()) => Ok(see_other("/admin/media?msg=saved")),

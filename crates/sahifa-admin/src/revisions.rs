@@ -40,6 +40,8 @@ struct RevisionsPage<'a> {
 #[derive(Debug, Serialize)]
 struct RevisionRow<'a> {
     id: i64,
+    /// Its place in the article's history, the oldest being 1 (the diff shows the same).
+    number: usize,
     /// `None` when the account is gone or the save was the system's.
     who: Option<&'a str>,
     when: String,
@@ -52,9 +54,9 @@ struct RevisionRow<'a> {
 struct DiffPage<'a> {
     article_id: i64,
     article_title: &'a str,
-    /// The older and the newer revision's ids.
-    old: i64,
-    new: i64,
+    /// The older and the newer revision's numbers, as the list shows them.
+    old: usize,
+    new: usize,
     rows: Vec<DiffRow>,
 }
 
@@ -84,10 +86,13 @@ pub async fn list_revisions(
 ) -> Result<Response, AppError> {
     let site = state.site().await?;
     let (title, revisions) = editable_revisions(&state, &current, id).await?;
+    let count = revisions.len();
     let rows = revisions
         .iter()
-        .map(|r| RevisionRow {
+        .enumerate()
+        .map(|(at, r)| RevisionRow {
             id: r.id,
+            number: count - at,
             who: r.user_name.as_deref(),
             when: format!(
                 "{} {}",
@@ -118,29 +123,108 @@ pub async fn list_revisions(
     .await
 }
 
-/// A word-level diff of one field.
+/// The number revision `id` has in the list (`revisions` newest first, the oldest 1).
+fn number_of(revisions: &[Revision], id: i64) -> usize {
+    let at = revisions.iter().position(|r| r.id == id).unwrap_or(0);
+    revisions.len() - at
+}
+
+/// A word-level diff of one field, for reading: each changed stretch is shown as what
+/// was deleted and then what was inserted, apart (an Arabic deletion run into the
+/// insertion after it reads as one new word), and the spaces and paragraph breaks of the
+/// text are kept where they were.
 fn diff_field(old: &str, new: &str) -> Vec<DiffSpan> {
     let diff = TextDiff::from_words(old, new);
     let mut spans: Vec<DiffSpan> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => "equal",
-            ChangeTag::Insert => "insert",
-            ChangeTag::Delete => "delete",
-        };
-        // Merge runs of the same kind so the markup stays small.
-        if let Some(last) = spans.last_mut()
-            && last.op == op
-        {
-            last.text.push_str(change.value());
-            continue;
+    let mut change = Change::default();
+    for piece in diff.iter_all_changes() {
+        let text = piece.value();
+        match piece.tag() {
+            // Space between two changed words belongs to the change on both sides.
+            ChangeTag::Equal if text.trim().is_empty() && change.open() => {
+                change.between.push_str(text);
+            }
+            ChangeTag::Equal => {
+                change.flush(&mut spans);
+                push_span(&mut spans, "equal", text);
+            }
+            ChangeTag::Delete => change.take_between().deleted.push_str(text),
+            ChangeTag::Insert => change.take_between().inserted.push_str(text),
         }
-        spans.push(DiffSpan {
-            op,
-            text: change.value().to_string(),
-        });
     }
+    change.flush(&mut spans);
     spans
+}
+
+/// A stretch of deleted and inserted words between two unchanged ones.
+#[derive(Default)]
+struct Change {
+    deleted: String,
+    inserted: String,
+    /// Space seen since the last changed word.
+    between: String,
+}
+
+impl Change {
+    fn open(&self) -> bool {
+        !self.deleted.is_empty() || !self.inserted.is_empty()
+    }
+
+    /// The change, with the space seen since its last word moved inside both sides.
+    fn take_between(&mut self) -> &mut Change {
+        if !self.between.is_empty() {
+            let between = std::mem::take(&mut self.between);
+            if !self.deleted.is_empty() {
+                self.deleted.push_str(&between);
+            }
+            if !self.inserted.is_empty() {
+                self.inserted.push_str(&between);
+            }
+        }
+        self
+    }
+
+    fn flush(&mut self, spans: &mut Vec<DiffSpan>) {
+        let change = std::mem::take(self);
+        let (deleted, inserted) = (change.deleted.trim(), change.inserted.trim());
+        if !deleted.is_empty() {
+            push_span(spans, "delete", deleted);
+        }
+        if !deleted.is_empty() && !inserted.is_empty() {
+            push_span(spans, "equal", " ");
+        }
+        if !inserted.is_empty() {
+            push_span(spans, "insert", inserted);
+        }
+        // The space after the change stays where it was.
+        if !change.between.is_empty() {
+            push_span(spans, "equal", &change.between);
+        }
+    }
+}
+
+/// Appends `text` as `op`, merged into the last span when that is the same kind.
+fn push_span(spans: &mut Vec<DiffSpan>, op: &'static str, text: &str) {
+    if let Some(last) = spans.last_mut()
+        && last.op == op
+    {
+        last.text.push_str(text);
+        return;
+    }
+    spans.push(DiffSpan {
+        op,
+        text: text.to_string(),
+    });
+}
+
+/// The text a reader sees of a snapshot's body: of its HTML, or of the Markdown of a
+/// revision saved before bodies became HTML.
+fn body_text(a: &ArticleInput) -> String {
+    if a.body_html.is_empty() {
+        sahifa_text::markdown::to_plain_text(&a.body_md)
+    } else {
+        sahifa_text::body::plain_text(&a.body_html)
+    }
 }
 
 fn fields(a: &ArticleInput) -> Vec<(&'static str, String)> {
@@ -155,7 +239,7 @@ fn fields(a: &ArticleInput) -> Vec<(&'static str, String)> {
         ("admin-field-slug", a.slug.clone().unwrap_or_default()),
         ("admin-field-status", a.status.as_str().to_string()),
         ("admin-field-tags", a.tags.join("، ")),
-        ("admin-field-body", a.body_md.clone()),
+        ("admin-field-body", body_text(a)),
     ]
 }
 
@@ -191,8 +275,8 @@ pub async fn show_diff(
     let ctx = DiffPage {
         article_id: id,
         article_title: &title,
-        old: old.id,
-        new: new.id,
+        old: number_of(&revisions, old.id),
+        new: number_of(&revisions, new.id),
         rows,
     };
     render(
@@ -218,4 +302,36 @@ pub async fn restore_revision(
         .restore_revision(&Actor::User(current.user.clone()), id, rev)
         .await?;
     Ok(see_other(&format!("/admin/articles/{id}?msg=restored")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(spans: &[DiffSpan]) -> String {
+        spans
+            .iter()
+            .map(|s| match s.op {
+                "delete" => format!("[-{}-]", s.text),
+                "insert" => format!("{{+{}+}}", s.text),
+                _ => s.text.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn deletions_and_insertions_stay_apart_with_their_spaces() {
+        let spans = diff_field(
+            "ولا إصابة في صفوف المدنيين وفق تقارير أولية",
+            "ولا إصابات خطيرة في صفوف المدنيين وفق تقارير بجروح طفيفة",
+        );
+        assert_eq!(
+            shown(&spans),
+            "ولا [-إصابة-] {+إصابات خطيرة+} في صفوف المدنيين وفق تقارير [-أولية-] {+بجروح طفيفة+}"
+        );
+        // Paragraph breaks are kept.
+        let spans = diff_field("أ\n\nب", "أ\n\nج");
+        assert_eq!(shown(&spans), "أ\n\n[-ب-] {+ج+}");
+        assert_eq!(shown(&diff_field("", "نص جديد")), "{+نص جديد+}");
+    }
 }

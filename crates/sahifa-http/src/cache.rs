@@ -26,7 +26,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use chrono::{DateTime, Utc};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
@@ -97,6 +97,9 @@ pub struct CachedPage {
     pub status: StatusCode,
     /// The HTML.
     pub body: EncodedBody,
+    /// Its own Content-Security-Policy, when it differs from the site's default (a page
+    /// framing embedded posts).
+    pub csp: Option<HeaderValue>,
 }
 
 impl Stamped for CachedPage {
@@ -359,6 +362,7 @@ mod tests {
             stamp: stamp(rendered_at, deps),
             status: StatusCode::OK,
             body: EncodedBody::new(b"x".to_vec()),
+            csp: None,
         })
     }
 
@@ -377,6 +381,7 @@ mod tests {
             stamp: stamp(epoch, &[]),
             status: StatusCode::OK,
             body: EncodedBody::new(body),
+            csp: None,
         })
     }
 

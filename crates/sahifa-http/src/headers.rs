@@ -15,6 +15,22 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// The CSP of a page that frames embedded posts: the default policy, with `frame-src`
+/// allowing exactly `origins` (the providers of the embeds on that page, see
+/// `sahifa_text::embeds::Provider::frame_origin`). Every other page frames nothing, as
+/// `default-src 'self'` and the site's own pages are never framed.
+pub fn csp_framing(origins: &[&'static str]) -> HeaderValue {
+    if origins.is_empty() {
+        return HeaderValue::from_static(CSP);
+    }
+    let mut value = format!("{CSP}; frame-src");
+    for origin in origins {
+        value.push(' ');
+        value.push_str(origin);
+    }
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static(CSP))
+}
+
 /// One year. Without `includeSubDomains`: other hosts under the site's domain may not be
 /// served over https, and the site cannot know.
 pub const HSTS_VALUE: &str = "max-age=31536000";
@@ -85,7 +101,17 @@ pub async fn refuse_nul_in_url(
 
 #[cfg(test)]
 mod tests {
-    use super::Hsts;
+    use super::{CSP, Hsts, csp_framing};
+
+    #[test]
+    fn a_framing_page_allows_exactly_its_providers() {
+        assert_eq!(csp_framing(&[]), CSP);
+        let value = csp_framing(&["https://www.youtube-nocookie.com", "https://t.me"]);
+        let value = value.to_str().unwrap_or_default();
+        assert!(value.starts_with(CSP));
+        assert!(value.ends_with("; frame-src https://www.youtube-nocookie.com https://t.me"));
+        assert_eq!(value.matches("frame-src").count(), 1);
+    }
 
     #[test]
     fn hsts_only_for_an_https_origin() {

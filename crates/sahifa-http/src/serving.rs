@@ -51,6 +51,8 @@ pub const CACHE_STATUS_HEADER: &str = "x-sahifa-cache";
 pub enum Rendered {
     /// HTML to cache and serve.
     Html(String),
+    /// HTML that frames embedded posts from these origins (its CSP allows them).
+    Framing(String, Vec<&'static str>),
     /// A permanent redirect (old slug, non-canonical spelling).
     Moved(String),
 }
@@ -104,6 +106,13 @@ where
                     stamp: Stamp::new(rendered_at, deps::collected()),
                     status: StatusCode::OK,
                     body: EncodedBody::new(html.into_bytes()),
+                    csp: None,
+                })),
+                Ok(Rendered::Framing(html, origins)) => Outcome::Entry(Arc::new(CachedPage {
+                    stamp: Stamp::new(rendered_at, deps::collected()),
+                    status: StatusCode::OK,
+                    body: EncodedBody::new(html.into_bytes()),
+                    csp: Some(crate::headers::csp_framing(&origins)),
                 })),
                 Ok(Rendered::Moved(to)) => Outcome::Moved(to),
                 Err(err) => Outcome::Failed(err),
@@ -281,6 +290,9 @@ pub fn page_response(state: &AppState, page: &CachedPage, request: &HeaderMap) -
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if let Some(csp) = &page.csp {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    }
     (page.status, headers, Body::from(bytes)).into_response()
 }
 

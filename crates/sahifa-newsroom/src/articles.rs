@@ -17,6 +17,7 @@ use sahifa_store::{ArticleInput, ArticleStatus, Dep, Image, MediaRow, Tx, telegr
 use crate::permissions::{
     Capability, can_delete_article, can_edit_article, can_set_byline, can_set_status,
 };
+use crate::rendering::BodyInput;
 use crate::{Actor, FieldError, Newsroom, NewsroomError, Result};
 
 /// Longest headline accepted, in characters.
@@ -56,8 +57,8 @@ pub struct ArticleDraft {
     pub title: String,
     /// Standfirst.
     pub lead: String,
-    /// Body in Markdown.
-    pub body_md: String,
+    /// Body, as HTML or Markdown; stored as schema HTML.
+    pub body: BodyInput,
     /// Dateline (empty for none).
     pub dateline: String,
     /// Agency credit (empty for none).
@@ -90,7 +91,7 @@ impl ArticleDraft {
         ArticleDraft {
             title: clean(&self.title),
             lead: clean(&self.lead),
-            body_md: clean(&self.body_md),
+            body: self.body.map(clean),
             dateline: clean(&self.dateline),
             source: clean(&self.source),
             slug: clean(&self.slug),
@@ -115,7 +116,7 @@ impl From<&ArticleInput> for ArticleDraft {
         ArticleDraft {
             title: input.title.clone(),
             lead: input.lead.clone(),
-            body_md: input.body_md.clone(),
+            body: body_of(input),
             dateline: input.dateline.clone().unwrap_or_default(),
             source: input.source.clone().unwrap_or_default(),
             slug: input.slug.clone().unwrap_or_default(),
@@ -180,10 +181,10 @@ impl Newsroom {
         // Rendered before the transaction, which would otherwise hold the database's write
         // lock while the renderer works; a body too long to render is refused by the
         // check below, with every other problem of the draft.
-        let body_html = if sahifa_text::markdown::too_long(&draft.body_md) {
+        let body_html = if sahifa_text::body::too_long(draft.body.source()) {
             String::new()
         } else {
-            crate::rendering::render_markdown(&draft.body_md).await?
+            crate::rendering::body_html(&draft.body).await?
         };
         let mut tx = self.db().begin().await?;
         let current = match id {
@@ -298,7 +299,8 @@ impl Newsroom {
                 .as_ref()
                 .is_some_and(|i| i.url == m.original_url())
         });
-        let body_html = crate::rendering::render_markdown(&input.body_md).await?;
+        // A revision saved before bodies became HTML holds Markdown.
+        let body_html = crate::rendering::body_html(&body_of(&input)).await?;
         let checked = Checked { input, media };
         let saved = write(
             &mut tx,
@@ -376,7 +378,7 @@ impl Newsroom {
         }
         // Refused rather than cut: the writer keeps every word, and no stored body is
         // longer than what renders in bounded time.
-        if sahifa_text::markdown::too_long(&draft.body_md) {
+        if sahifa_text::body::too_long(draft.body.source()) {
             refuse("body", "admin-error-body-too-long");
         }
         let slug_wanted = draft.slug.trim();
@@ -463,7 +465,9 @@ impl Newsroom {
             slug: (!slug_wanted.is_empty()).then(|| slug_wanted.to_string()),
             title: title.to_string(),
             lead: draft.lead.trim().to_string(),
-            body_md: draft.body_md.clone(),
+            // The stored body is the HTML `write` is given; the snapshot takes it there.
+            body_md: String::new(),
+            body_html: String::new(),
             dateline: non_empty(&draft.dateline),
             source: non_empty(&draft.source),
             author_id: draft.author_id,
@@ -513,12 +517,22 @@ fn check_status_change(
     }
 }
 
+/// The body a snapshot holds: its HTML, or the Markdown of one saved before bodies became
+/// HTML (and of an import line or the demo's content).
+pub fn body_of(input: &ArticleInput) -> BodyInput {
+    if input.body_html.is_empty() && !input.body_md.is_empty() {
+        BodyInput::Markdown(input.body_md.clone())
+    } else {
+        BodyInput::Html(input.body_html.clone())
+    }
+}
+
 /// The editable draft of a stored article.
 pub fn draft_of(article: &sahifa_store::Article, media_id: Option<i64>) -> ArticleDraft {
     ArticleDraft {
         title: article.summary.title.clone(),
         lead: article.summary.lead.clone(),
-        body_md: article.body_md.clone(),
+        body: BodyInput::Html(article.body_html.clone()),
         dateline: article.dateline.clone().unwrap_or_default(),
         source: article.source.clone().unwrap_or_default(),
         slug: article.summary.slug.clone(),
@@ -577,7 +591,6 @@ async fn write(
         slug: slug.clone(),
         title: input.title.clone(),
         lead: input.lead.clone(),
-        body_md: input.body_md.clone(),
         body_html: body_html.to_string(),
         dateline: input.dateline.clone(),
         source: input.source.clone(),
@@ -629,6 +642,8 @@ async fn write(
     let snapshot = ArticleInput {
         slug: Some(slug),
         published_at,
+        body_md: String::new(),
+        body_html: body_html.to_string(),
         ..input.clone()
     };
     let revision_id = insert_revision(tx, id, actor.user_id(), &snapshot).await?;

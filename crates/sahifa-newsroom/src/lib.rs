@@ -15,12 +15,15 @@
 mod actor;
 pub mod articles;
 pub mod authors;
+mod body_migration;
 pub mod comments;
+pub mod editing;
 mod error;
 pub mod media;
 pub mod menus;
 pub mod pages;
 pub mod permissions;
+pub mod previews;
 pub mod rendering;
 pub mod settings;
 pub mod taxonomy;

@@ -29,6 +29,9 @@ impl MediaInUse {
     pub const KEY: &'static str = "admin-media-in-use";
 }
 
+/// Longest credit accepted, in characters.
+pub const MAX_CREDIT_CHARS: usize = 200;
+
 impl Newsroom {
     /// Whether `actor` may use the media library at all, and whether `alt` and `caption`
     /// would be accepted: lets an upload be refused before its image is processed. The
@@ -69,7 +72,7 @@ impl Newsroom {
         Ok(id)
     }
 
-    /// Changes the alt text and caption of media item `id`.
+    /// Changes the alt text and caption of media item `id` (its credit stays).
     pub async fn update_media_text(
         &self,
         actor: &Actor,
@@ -77,12 +80,42 @@ impl Newsroom {
         alt: &str,
         caption: &str,
     ) -> Result<()> {
+        self.update_media_details(actor, id, alt, caption, None)
+            .await
+    }
+
+    /// Changes the alt text, caption and, when given, the credit of media item `id`.
+    pub async fn update_media_details(
+        &self,
+        actor: &Actor,
+        id: i64,
+        alt: &str,
+        caption: &str,
+        credit: Option<&str>,
+    ) -> Result<()> {
         allowed(actor)?;
         let (alt, caption) = (&*xml_safe(alt), &*xml_safe(caption));
+        let credit = credit.map(|c| xml_safe(c).trim().to_string());
         let mut tx = self.db().begin().await?;
         let media = manageable(&mut tx, actor, id).await?;
         check_text(alt, caption)?;
-        sahifa_store::media::update_text(&mut tx, id, alt.trim(), caption.trim()).await?;
+        if credit
+            .as_deref()
+            .is_some_and(|c| c.chars().count() > MAX_CREDIT_CHARS)
+        {
+            return Err(crate::NewsroomError::invalid(
+                "credit",
+                "admin-error-credit-too-long",
+            ));
+        }
+        sahifa_store::media::update_text(
+            &mut tx,
+            id,
+            alt.trim(),
+            caption.trim(),
+            credit.as_deref(),
+        )
+        .await?;
         let detail = display_name(&media.original_name, &media.stem);
         audit(&mut tx, actor, "updated", "media", id, detail).await?;
         tx.commit().await?;

@@ -31,6 +31,59 @@ fn permits() -> usize {
 
 static RENDERERS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(permits())));
 
+/// A body as a writer hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyInput {
+    /// HTML (the visual editor, the API's `body_html`, an import), reduced to the schema.
+    Html(String),
+    /// Markdown (the API's `body`, `import-jsonl`, the demo), converted to the schema.
+    Markdown(String),
+}
+
+impl Default for BodyInput {
+    fn default() -> Self {
+        BodyInput::Html(String::new())
+    }
+}
+
+impl BodyInput {
+    /// The text as given.
+    pub fn source(&self) -> &str {
+        match self {
+            BodyInput::Html(s) | BodyInput::Markdown(s) => s,
+        }
+    }
+
+    /// The same kind of body with its text changed by `f`.
+    pub fn map(&self, f: impl FnOnce(&str) -> String) -> BodyInput {
+        match self {
+            BodyInput::Html(s) => BodyInput::Html(f(s)),
+            BodyInput::Markdown(s) => BodyInput::Markdown(f(s)),
+        }
+    }
+}
+
+/// The stored body of `body`: HTML of the body schema (`sahifa_text::body`), made on the
+/// blocking pool within [`RENDER_BUDGET`].
+///
+/// A body longer than `sahifa_text::body::MAX_BODY_BYTES` is refused on the `body` field
+/// (`admin-error-body-too-long`); one that does not convert in time is refused with
+/// `admin-error-body-render-timeout`.
+pub async fn body_html(body: &BodyInput) -> Result<String> {
+    if sahifa_text::body::too_long(body.source()) {
+        return Err(NewsroomError::invalid(
+            BODY_FIELD,
+            "admin-error-body-too-long",
+        ));
+    }
+    let body = body.clone();
+    within_budget(RENDER_BUDGET, move || match &body {
+        BodyInput::Html(html) => sahifa_text::body::sanitize(html),
+        BodyInput::Markdown(md) => sahifa_text::body::from_markdown(md),
+    })
+    .await
+}
+
 /// The sanitised HTML of `md`, rendered on the blocking pool within [`RENDER_BUDGET`].
 ///
 /// A body longer than `sahifa_text::markdown::MAX_BODY_BYTES` is refused on the `body`
@@ -100,6 +153,24 @@ mod tests {
                 field: "body",
                 key: "admin-error-body-too-long"
             }]
+        );
+    }
+
+    #[tokio::test]
+    async fn bodies_of_either_kind_come_out_in_the_schema() {
+        let from_html = body_html(&BodyInput::Html("<b>نص</b><script>x</script>".into()))
+            .await
+            .expect("sanitises");
+        assert_eq!(from_html, "<p dir=\"auto\"><strong>نص</strong></p>");
+        let from_md = body_html(&BodyInput::Markdown("**نص**".into()))
+            .await
+            .expect("converts");
+        assert_eq!(from_md.trim(), from_html);
+        let big = BodyInput::Html("ا".repeat(sahifa_text::body::MAX_BODY_BYTES));
+        let err = body_html(&big).await.expect_err("too long");
+        assert_eq!(
+            err.fields().first().map(|f| f.key),
+            Some("admin-error-body-too-long")
         );
     }
 

@@ -4,6 +4,7 @@
 
 use chrono::{Duration, Utc};
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage, PublishTime, SaveKind};
+use sahifa_newsroom::rendering::BodyInput;
 use sahifa_newsroom::{Actor, Newsroom, NewsroomError};
 use sahifa_store::{ArticleStatus, Db, Role, User};
 use sahifa_testkit::{Backend, TestDb, both_backends};
@@ -17,7 +18,7 @@ fn draft(title: &str, status: ArticleStatus) -> ArticleDraft {
     ArticleDraft {
         title: title.to_string(),
         lead: "مقدمة الخبر".into(),
-        body_md: "نص الخبر **المهم**.".into(),
+        body: BodyInput::Markdown("نص الخبر **المهم**.".into()),
         tags: vec!["سياسة".into()],
         status,
         ..Default::default()

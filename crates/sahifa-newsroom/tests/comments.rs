@@ -24,6 +24,7 @@ async fn article(db: &Db, title: &str, age: Duration) -> i64 {
         slug: None,
         title: title.to_string(),
         lead: "مقدمة".into(),
+        body_html: String::new(),
         body_md: "نص".into(),
         dateline: None,
         source: None,

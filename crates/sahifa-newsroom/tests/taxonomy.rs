@@ -5,6 +5,7 @@
 
 use sahifa_newsroom::articles::{ArticleDraft, FeaturedImage};
 use sahifa_newsroom::media::MediaInUse;
+use sahifa_newsroom::rendering::BodyInput;
 use sahifa_newsroom::taxonomy::{AuthorDraft, CategoryDraft};
 use sahifa_newsroom::telegram::{Retry, TelegramSettingsDraft};
 use sahifa_newsroom::{Actor, Newsroom, NewsroomError};
@@ -101,7 +102,7 @@ fn article(title: &str, status: ArticleStatus) -> ArticleDraft {
     ArticleDraft {
         title: title.to_string(),
         lead: "مقدمة".into(),
-        body_md: "نص.".into(),
+        body: BodyInput::Markdown("نص.".into()),
         status,
         ..Default::default()
     }

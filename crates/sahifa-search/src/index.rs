@@ -280,7 +280,7 @@ impl SearchIndex {
         doc.add_text(f.title, &a.title);
         doc.add_text(f.suggest, &a.title);
         doc.add_text(f.lead, &a.lead);
-        doc.add_text(f.body, sahifa_text::markdown::to_plain_text(&a.body_md));
+        doc.add_text(f.body, sahifa_text::body::plain_text(&a.body_html));
         for (slug, name) in &a.tags {
             doc.add_text(f.tags, name);
             doc.add_text(f.suggest, name);

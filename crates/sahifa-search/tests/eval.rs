@@ -109,6 +109,7 @@ async fn load_into(db: &Db, articles: &[EvalArticle]) -> HashMap<i64, usize> {
                 slug: None,
                 title: a.title.clone(),
                 lead: a.lead.clone(),
+                body_html: String::new(),
                 body_md: a.body.clone(),
                 dateline: None,
                 source: None,

@@ -118,7 +118,6 @@ struct ApiSummary<'a> {
 struct ApiArticle<'a> {
     author: Option<NameSlug<'a>>,
     body_html: &'a str,
-    body_markdown: &'a str,
     category: Option<NameSlug<'a>>,
     dateline: Option<&'a str>,
     id: i64,
@@ -226,7 +225,6 @@ fn article_json<'a>(state: &AppState, a: &'a Article) -> ApiArticle<'a> {
     ApiArticle {
         author: s.author.as_ref().map(NameSlug::from),
         body_html: &a.body_html,
-        body_markdown: &a.body_md,
         category: s.category.as_ref().map(NameSlug::from),
         dateline: a.dateline.as_deref(),
         id: s.id,
@@ -359,7 +357,6 @@ mod tests {
         let article = ApiArticle {
             author: Some(NameSlug::from(&named)),
             body_html: "<p>b</p>",
-            body_markdown: "b",
             category: Some(NameSlug::from(&named)),
             dateline: Some("d"),
             id: 1,

@@ -7,6 +7,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod api;
+pub mod body;
 pub mod comments;
 pub mod distribution;
 pub mod feeds;

@@ -257,7 +257,13 @@ pub struct ArticleView {
     image: Option<ImageView>,
     dateline: Option<String>,
     source: Option<String>,
-    body_html: String,
+    /// The body's pieces: HTML and embed cards.
+    body: Vec<crate::body::BodyPart>,
+    /// The dateline leads the first paragraph (whose opening tag the template writes).
+    dateline_inline: bool,
+    /// Where its embeds are framed from, for the page's CSP.
+    #[serde(skip)]
+    pub frame_origins: Vec<&'static str>,
     tags: Vec<Link>,
     // Share text carries the short link: stable across slug edits and short in a chat,
     // where a percent-encoded Arabic slug would run to hundreds of characters.
@@ -274,11 +280,12 @@ pub fn article(state: &AppState, site: &SiteView, a: &Article) -> ArticleView {
     let local = published.with_timezone(&site.tz);
     let url = urls::article(&s.slug);
     let absolute_url = format!("{}{}", state.config().base_url, url);
-    let plain = sahifa_text::markdown::to_plain_text(&a.body_md);
+    let plain = sahifa_text::body::plain_text(&a.body_html);
     // An edit within the first minutes is a correction, not an update worth announcing.
     let updated =
         (s.updated_at - published > chrono::Duration::minutes(10)).then_some(s.updated_at);
     let short_url = crate::distribution::short_url(state, s.id);
+    let page_body = crate::body::page_body(&a.body_html, a.dateline.is_some());
     ArticleView {
         title: s.title.clone(),
         lead: s.lead.clone(),
@@ -296,7 +303,9 @@ pub fn article(state: &AppState, site: &SiteView, a: &Article) -> ArticleView {
         image: s.image.as_ref().map(ImageView::from),
         dateline: a.dateline.clone(),
         source: a.source.clone(),
-        body_html: a.body_html.clone(),
+        body: page_body.parts,
+        dateline_inline: page_body.opens_paragraph,
+        frame_origins: page_body.frame_origins,
         tags: a
             .tags
             .iter()

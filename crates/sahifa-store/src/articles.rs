@@ -61,7 +61,6 @@ struct SummaryRow {
 struct ArticleRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
-    body_md: String,
     body_html: String,
     dateline: Option<String>,
     source: Option<String>,
@@ -108,7 +107,7 @@ impl Db {
         bind: ArticleKey<'_>,
     ) -> Result<Option<Article>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, a.body_md, a.body_html, a.dateline, a.source, a.created_at \
+            "SELECT {SUMMARY_COLUMNS}, a.body_html, a.dateline, a.source, a.created_at \
              {FROM_JOINED} WHERE {condition}"
         );
         let row: Option<ArticleRow> = match bind {
@@ -125,7 +124,6 @@ impl Db {
         let tags = self.article_tags(row.summary.id).await?;
         Ok(Some(Article {
             summary: row.summary.into(),
-            body_md: row.body_md,
             body_html: row.body_html,
             dateline: row.dateline,
             source: row.source,
@@ -331,9 +329,7 @@ pub struct ArticleWrite {
     pub title: String,
     /// Standfirst.
     pub lead: String,
-    /// The body as written (Markdown).
-    pub body_md: String,
-    /// The body as served (sanitised HTML).
+    /// The body (HTML of the body schema).
     pub body_html: String,
     /// Dateline, when there is one.
     pub dateline: Option<String>,
@@ -461,17 +457,16 @@ pub async fn insert(
 ) -> Result<i64> {
     let image = w.image.as_ref();
     let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
-        "INSERT INTO articles (slug, title, lead, body_md, body_html, dateline, source, \
-         author_id, category_id, status, published_at, created_at, updated_at, \
+        "INSERT INTO articles (slug, title, lead, body_md, body_html, body_format, dateline, \
+         source, author_id, category_id, status, published_at, created_at, updated_at, \
          image_url, image_alt, image_caption, image_width, image_height, \
          image_media_id, review_requested, owner_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         VALUES ($1, $2, $3, '', $4, 'html', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
          RETURNING id",
     )
     .bind(&w.slug)
     .bind(&w.title)
     .bind(&w.lead)
-    .bind(&w.body_md)
     .bind(&w.body_html)
     .bind(&w.dateline)
     .bind(&w.source)
@@ -499,16 +494,15 @@ pub async fn insert(
 pub async fn update(tx: &mut Tx, id: i64, w: &ArticleWrite) -> Result<()> {
     let image = w.image.as_ref();
     let affected = with_tx!(tx, |conn| sqlx::query(
-        "UPDATE articles SET slug = $1, title = $2, lead = $3, body_md = $4, body_html = $5, \
-         dateline = $6, source = $7, author_id = $8, category_id = $9, status = $10, \
-         published_at = $11, updated_at = $12, image_url = $13, image_alt = $14, \
-         image_caption = $15, image_width = $16, image_height = $17, image_media_id = $18, \
-         review_requested = $19 WHERE id = $20",
+        "UPDATE articles SET slug = $1, title = $2, lead = $3, body_md = '', body_html = $4, \
+         body_format = 'html', dateline = $5, source = $6, author_id = $7, category_id = $8, \
+         status = $9, published_at = $10, updated_at = $11, image_url = $12, image_alt = $13, \
+         image_caption = $14, image_width = $15, image_height = $16, image_media_id = $17, \
+         review_requested = $18 WHERE id = $19",
     )
     .bind(&w.slug)
     .bind(&w.title)
     .bind(&w.lead)
-    .bind(&w.body_md)
     .bind(&w.body_html)
     .bind(&w.dateline)
     .bind(&w.source)
@@ -620,4 +614,37 @@ pub async fn claim_scheduled(tx: &mut Tx, id: i64) -> Result<Option<String>> {
     .await
     })?;
     Ok(row.map(|(title,)| title))
+}
+
+/// Articles whose body is still Markdown (stored before bodies became HTML): id and
+/// Markdown, lowest id first, at most `limit`.
+pub async fn markdown_bodies(db: &Db, limit: i64) -> Result<Vec<(i64, String)>> {
+    Ok(with_pool!(db, |pool| sqlx::query_as(
+        "SELECT id, body_md FROM articles WHERE body_format = 'markdown' ORDER BY id LIMIT $1"
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Stores `body_html` as the body of article `id` converted from `body_md`, if it is still
+/// that Markdown; false when it was converted or rewritten meanwhile (by another process,
+/// or an editor's save, which stores HTML).
+pub async fn store_converted_body(
+    tx: &mut Tx,
+    id: i64,
+    body_md: &str,
+    body_html: &str,
+) -> Result<bool> {
+    let affected = with_tx!(tx, |conn| sqlx::query(
+        "UPDATE articles SET body_html = $1, body_md = '', body_format = 'html' \
+         WHERE id = $2 AND body_format = 'markdown' AND body_md = $3",
+    )
+    .bind(body_html)
+    .bind(id)
+    .bind(body_md)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(affected == 1)
 }

@@ -23,8 +23,8 @@ pub struct IndexArticle {
     pub title: String,
     /// Standfirst.
     pub lead: String,
-    /// The body's Markdown source; the indexer turns it into plain text.
-    pub body_md: String,
+    /// The body (schema HTML); the indexer turns it into plain text.
+    pub body_html: String,
     /// Publication time, UTC.
     pub published_at: DateTime<Utc>,
     /// Category id, slug and name.
@@ -42,7 +42,7 @@ struct IndexRow {
     slug: String,
     title: String,
     lead: String,
-    body_md: String,
+    body_html: String,
     published_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
     category_id: Option<i64>,
@@ -51,7 +51,7 @@ struct IndexRow {
     author_name: Option<String>,
 }
 
-const INDEX_SELECT: &str = "SELECT a.id, a.status, a.slug, a.title, a.lead, a.body_md, a.published_at, \
+const INDEX_SELECT: &str = "SELECT a.id, a.status, a.slug, a.title, a.lead, a.body_html, a.published_at, \
      a.updated_at, c.id AS category_id, c.slug AS category_slug, c.name AS category_name, \
      au.name AS author_name \
      FROM articles a \
@@ -158,7 +158,7 @@ fn into_index_article(row: IndexRow, tags: Vec<(String, String)>) -> IndexArticl
         slug: row.slug,
         title: row.title,
         lead: row.lead,
-        body_md: row.body_md,
+        body_html: row.body_html,
         published_at: row.published_at.unwrap_or(row.updated_at),
         category,
         author: row.author_name,

@@ -38,6 +38,7 @@ pub mod authors;
 pub mod backup;
 pub mod comments;
 mod distribution;
+pub mod editing;
 pub mod media;
 pub mod media_objects;
 pub mod menus;
@@ -55,6 +56,8 @@ pub mod views;
 
 pub use articles::{ArticleEvent, ArticleState, ArticleWrite};
 pub use comments::{AdminComment, CommentState, NewComment, PublicComment};
+#[doc(hidden)]
+pub use db::Pool;
 pub use db::{Backend, Db};
 pub use distribution::{ArchiveKind, SitemapArchive, SitemapArticle};
 pub use error::{StoreError, Unique};

@@ -29,6 +29,8 @@ pub struct MediaRow {
     pub alt: String,
     /// Caption.
     pub caption: String,
+    /// Credit («رويترز»), shown after the caption.
+    pub credit: String,
     /// Name of the uploaded file (display only).
     pub original_name: String,
     /// Uploader.
@@ -78,7 +80,7 @@ pub struct NewMedia {
     pub uploaded_by: Option<i64>,
 }
 
-const MEDIA_COLUMNS: &str = "id, stem, kind, width, height, bytes, variants, alt, caption, original_name, uploaded_by, created_at";
+const MEDIA_COLUMNS: &str = "id, stem, kind, width, height, bytes, variants, alt, caption, credit, original_name, uploaded_by, created_at";
 
 impl Db {
     /// The media library, newest first.
@@ -155,13 +157,20 @@ pub async fn for_update(tx: &mut Tx, id: i64) -> Result<Option<MediaRow>> {
         .await)?)
 }
 
-/// Sets the alt text and caption of media record `id`.
-pub async fn update_text(tx: &mut Tx, id: i64, alt: &str, caption: &str) -> Result<()> {
+/// Sets the alt text and caption of media record `id`, and its credit when given.
+pub async fn update_text(
+    tx: &mut Tx,
+    id: i64,
+    alt: &str,
+    caption: &str,
+    credit: Option<&str>,
+) -> Result<()> {
     let done = with_tx!(tx, |conn| sqlx::query(
-        "UPDATE media SET alt = $1, caption = $2 WHERE id = $3"
+        "UPDATE media SET alt = $1, caption = $2, credit = COALESCE($3, credit) WHERE id = $4"
     )
     .bind(alt)
     .bind(caption)
+    .bind(credit)
     .bind(id)
     .execute(&mut *conn)
     .await

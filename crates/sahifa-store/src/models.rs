@@ -224,9 +224,7 @@ pub struct Article {
     /// Everything a listing shows.
     #[serde(flatten)]
     pub summary: ArticleSummary,
-    /// The Markdown source of the body.
-    pub body_md: String,
-    /// The body rendered to sanitised HTML.
+    /// The body: HTML of the body schema (`sahifa_text::body`).
     pub body_html: String,
     /// Dateline such as «ميدل ايست نيوز», shown before the body.
     pub dateline: Option<String>,
@@ -247,8 +245,13 @@ pub struct ArticleInput {
     pub title: String,
     /// Standfirst.
     pub lead: String,
-    /// Body in Markdown.
+    /// Body in Markdown, converted on save; read only when `body_html` is empty (an
+    /// import line, the demo's content, a revision saved before bodies became HTML).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body_md: String,
+    /// Body as HTML, reduced to the body schema on save.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body_html: String,
     /// Dateline.
     pub dateline: Option<String>,
     /// Source credit.

@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(pages::home::show_home))
         .route("/article/{slug}", get(pages::article::show_article))
+        .route("/preview/{token}", get(pages::article::show_preview))
         .route(
             "/article/{slug}/comments",
             get(comments::show_comments).post(comments::submit),

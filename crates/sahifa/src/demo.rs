@@ -20,6 +20,11 @@ use sahifa_web::media_store::{Bytes, MediaKey, MediaStore};
 const DEMO_JSON: &str = include_str!("../demo/demo.json");
 const SEED_ARTICLE: &str = include_str!("../demo/seed-article.txt");
 static DEMO_MEDIA: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/demo/media");
+/// The same illustrations as raster images for the media library (see its README).
+static DEMO_LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/demo/library");
+
+/// The credit the demo's own illustrations carry.
+const DEMO_CREDIT: &str = "رسوم صحيفة";
 
 #[derive(Deserialize)]
 struct Demo {
@@ -136,6 +141,16 @@ pub async fn load_if_empty(db: &Db, data_dir: &Path) -> anyhow::Result<bool> {
 
 /// Loads the demo site when the database holds no content yet, its images into `media`
 /// (the store the server was started with). Returns whether it loaded.
+/// Every demo article's slug and its body as the demo writes it (Markdown): what a site
+/// loaded before bodies became HTML stored.
+pub fn markdown_bodies() -> anyhow::Result<Vec<(String, String)>> {
+    let demo: Demo = serde_json::from_str(DEMO_JSON).context("demo.json is malformed")?;
+    let seed = parse_seed_article(SEED_ARTICLE)?;
+    let mut bodies = vec![(demo.model_article.slug.clone(), seed.body_md)];
+    bodies.extend(demo.articles.into_iter().map(|a| (a.slug, a.body)));
+    Ok(bodies)
+}
+
 pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<bool> {
     if db.article_count().await? > 0 || !db.categories().await?.is_empty() {
         tracing::info!("database already has content: demo not loaded");
@@ -145,6 +160,7 @@ pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<b
     copy_media(media).await?;
 
     let newsroom = Newsroom::new(db.clone());
+    let library = load_library(&newsroom, media, &demo).await?;
     // The settings use case takes the channel as typed in the form, `@name`.
     let channel = match demo.site.telegram_channel.as_str() {
         "" => String::new(),
@@ -222,14 +238,17 @@ pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<b
             .with_context(|| format!("demo.json: unknown {what} {key:?}"))
     };
 
+    let featured = |image: Option<&DemoImage>| image.and_then(|i| library.get(&i.file).copied());
     let seed = parse_seed_article(SEED_ARTICLE)?;
     let model = &demo.model_article;
     create_article(
         &newsroom,
+        featured(model.featured_image.as_ref()),
         &ArticleInput {
             slug: Some(model.slug.clone()),
             title: seed.title,
             lead: seed.lead,
+            body_html: String::new(),
             body_md: seed.body_md,
             dateline: seed.dateline,
             source: seed.source,
@@ -246,10 +265,12 @@ pub async fn load_if_empty_into(db: &Db, media: &MediaStore) -> anyhow::Result<b
     for a in &demo.articles {
         create_article(
             &newsroom,
+            featured(a.featured_image.as_ref()),
             &ArticleInput {
                 slug: Some(a.slug.clone()),
                 title: a.title.clone(),
                 lead: a.lead.clone(),
+                body_html: String::new(),
                 body_md: a.body.clone(),
                 dateline: a.dateline.clone(),
                 source: a.source.clone(),
@@ -309,12 +330,71 @@ async fn seed_views(newsroom: &Newsroom, slugs: &[&str], now: i64) -> anyhow::Re
     Ok(())
 }
 
-/// Creates one demo article through the same use case as the editor.
-async fn create_article(newsroom: &Newsroom, input: &ArticleInput) -> anyhow::Result<i64> {
+/// Creates one demo article through the same use case as the editor, its featured image
+/// the library item `media` when there is one.
+async fn create_article(
+    newsroom: &Newsroom,
+    media: Option<i64>,
+    input: &ArticleInput,
+) -> anyhow::Result<i64> {
+    let mut draft: sahifa_newsroom::articles::ArticleDraft = input.into();
+    if let Some(id) = media {
+        draft.image = sahifa_newsroom::articles::FeaturedImage::Media(id);
+    }
     Ok(newsroom
-        .save_article(&Actor::System, None, &input.into())
+        .save_article(&Actor::System, None, &draft)
         .await?
         .id)
+}
+
+/// Takes the demo's illustrations into the media library, through the upload pipeline,
+/// with the alt text and caption of the article that features each; returns the library
+/// id of each by its illustration's file name (`map.svg`).
+async fn load_library(
+    newsroom: &Newsroom,
+    media: &MediaStore,
+    demo: &Demo,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let texts: HashMap<&str, &DemoImage> =
+        std::iter::once(demo.model_article.featured_image.as_ref())
+            .chain(demo.articles.iter().map(|a| a.featured_image.as_ref()))
+            .flatten()
+            .map(|i| (i.file.as_str(), i))
+            .collect();
+    let mut ids = HashMap::new();
+    for file in DEMO_LIBRARY.files() {
+        let path = file.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("webp") {
+            continue;
+        }
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let svg = format!("{stem}.svg");
+        let (alt, caption) = texts
+            .get(svg.as_str())
+            .map_or(("", ""), |i| (i.alt.as_str(), i.caption.as_str()));
+        let processed = sahifa_media::process(file.contents(), &sahifa_media::Limits::default())
+            .with_context(|| format!("the demo image {stem}.webp does not process"))?;
+        let id = sahifa_admin::media::record_processed(
+            media,
+            newsroom,
+            &Actor::System,
+            &processed,
+            &format!("{stem}.webp"),
+            alt,
+            caption,
+        )
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("cannot take the demo image {stem} into the library: {e:?}")
+        })?;
+        newsroom
+            .update_media_details(&Actor::System, id, alt, caption, Some(DEMO_CREDIT))
+            .await?;
+        ids.insert(svg, id);
+    }
+    Ok(ids)
 }
 
 /// Creates the demo site's administrator with a random password; returns the login.

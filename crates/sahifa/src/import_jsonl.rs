@@ -147,6 +147,7 @@ fn check(text: &str) -> Result<Checked, String> {
             slug,
             title,
             lead: line.lead,
+            body_html: String::new(),
             body_md: line.body,
             dateline: non_empty(line.dateline),
             source: non_empty(line.source),

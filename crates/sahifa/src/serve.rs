@@ -213,6 +213,23 @@ async fn warn_about_retired_ip_header(
     }
 }
 
+/// Converts, in the background, the article bodies stored before bodies became HTML (each
+/// reads as before until its turn; every one is its own transaction, so stopping midway
+/// loses nothing and the next start goes on).
+fn spawn_body_conversion(db: &sahifa_store::Db) {
+    let newsroom = sahifa_newsroom::Newsroom::new(db.clone());
+    tokio::spawn(async move {
+        match newsroom.convert_markdown_bodies().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                articles = n,
+                "article bodies converted from Markdown to HTML"
+            ),
+            Err(err) => tracing::error!(error = %err, "cannot convert the Markdown article bodies"),
+        }
+    });
+}
+
 /// Opens the database, loads the demo when asked, and serves until SIGTERM or Ctrl-C.
 pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let addr = parse_addr(&args.addr)?;
@@ -287,6 +304,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     // Scheduled articles go live from every process; the store makes each publish happen once.
     let scheduler = sahifa_web::spawn_scheduler(db.clone(), state.config().scheduler_every);
     let telegram = start_telegram(&db, &state, &args);
+    spawn_body_conversion(&db);
     // Article views counted in memory reach the database in batches; the most-read
     // ranking is refreshed after them, and read once before the first request.
     if let Err(err) = sahifa_web::most_read::refresh_now(&state).await {

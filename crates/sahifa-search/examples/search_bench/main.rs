@@ -227,14 +227,17 @@ async fn prepare(args: &Args, corpus: &Corpus) -> anyhow::Result<PathBuf> {
         };
         let published = chrono::DateTime::from_timestamp(a.published_at, 0).unwrap_or(now);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (slug, title, lead, body_md, body_html, author_id, category_id, \
-             status, published_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, '', $5, $6, 'published', $7, $7, $7) RETURNING id",
+            // body_md keeps the plain text for the FTS5 comparison below; the index reads
+            // body_html, as the site's does.
+            "INSERT INTO articles (slug, title, lead, body_md, body_html, body_format, author_id, \
+             category_id, status, published_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'html', $6, $7, 'published', $8, $8, $8) RETURNING id",
         )
         .bind(format!("a-{i}"))
         .bind(&a.title)
         .bind(&a.lead)
         .bind(&a.body)
+        .bind(sahifa_text::body::sanitize(&a.body))
         .bind(author)
         .bind(category_ids.get(&a.category).copied())
         .bind(published)

@@ -19,11 +19,14 @@ use sahifa_http::urls;
 pub struct ArticlePage {
     article: ArticleView,
     related: Vec<Card>,
-    comments: CommentsBlock,
+    /// The comment section (none on a preview).
+    comments: Option<CommentsBlock>,
     /// «الأكثر قراءة», without this article.
     most_read: Option<crate::most_read::MostReadBlock>,
     /// The article's own SEO block, in place of the layout's generic one.
     seo: SeoHead,
+    /// A preview of unpublished or unsaved words: the draft banner, no indexing.
+    preview: bool,
 }
 
 /// `GET /article/{slug}`. A reader's view is counted here, where the cached page is
@@ -67,12 +70,15 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
     let description = (!article.summary.lead.is_empty()).then_some(article.summary.lead.as_str());
     let title = format!("{} - {}", article.summary.title, site.settings.name);
     let canonical = urls::article(&article.summary.slug);
+    let article_view = view::article(&state, &site, &article);
+    let frame_origins = article_view.frame_origins.clone();
     let ctx = ArticlePage {
-        article: view::article(&state, &site, &article),
+        article: article_view,
         related: view::cards(&site, &related),
-        comments,
+        comments: Some(comments),
         most_read,
         seo: crate::seo::article(&state, &site, &article, site.hreflang.as_deref()),
+        preview: false,
     };
     let html = view::render(
         &state,
@@ -83,7 +89,74 @@ async fn render(state: AppState, slug: String) -> Result<Rendered, AppError> {
         &canonical,
         ctx,
     )?;
-    Ok(Rendered::Html(html))
+    if frame_origins.is_empty() {
+        Ok(Rendered::Html(html))
+    } else {
+        Ok(Rendered::Framing(html, frame_origins))
+    }
+}
+
+/// The article page of `article` as a preview: the public layout (headline, image,
+/// dateline, body, embeds) under a banner saying it is not public, without the blocks
+/// that read other rows (comments, related, most read). Never cached.
+pub async fn preview_page(
+    state: &AppState,
+    article: &sahifa_store::Article,
+) -> Result<String, AppError> {
+    let site = state.site().await?;
+    let title = format!("{} - {}", article.summary.title, site.settings.name);
+    let canonical = urls::article(&article.summary.slug);
+    let ctx = ArticlePage {
+        article: view::article(state, &site, article),
+        related: Vec::new(),
+        comments: None,
+        most_read: None,
+        seo: crate::seo::article(state, &site, article, site.hreflang.as_deref()),
+        preview: true,
+    };
+    view::render(state, &site, "article.html", &title, None, &canonical, ctx)
+}
+
+/// `GET /preview/{token}`: a private preview link (see `sahifa_newsroom::previews`). An
+/// unknown or expired link is a plain 404, which tells nothing about the article.
+pub async fn show_preview(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let page = async {
+        let id = state
+            .newsroom()
+            .previewed_article(&token, chrono::Utc::now())
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound)?;
+        let article = state
+            .db()
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        preview_page(&state, &article).await
+    };
+    match page.await {
+        Ok(html) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+                (
+                    header::HeaderName::from_static("x-robots-tag"),
+                    HeaderValue::from_static("noindex, nofollow"),
+                ),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(err) => err.into_response(),
+    }
 }
 
 /// The «مقالات ذات صلة» block: articles about the same thing, chosen by the search index

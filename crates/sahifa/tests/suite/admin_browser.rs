@@ -168,11 +168,13 @@ async fn flow(browser: Client, base: String, image: std::path::PathBuf) {
         .send_keys("انطلقت فعاليات المعرض بحضور كبير.")
         .await
         .expect("type");
-    browser
-        .find(Locator::Css("textarea#body"))
+    // The visual editor stands where the body's textarea was.
+    let body = browser
+        .find(Locator::Css("#rte-body[contenteditable=true]"))
         .await
-        .expect("body")
-        .send_keys("افتتح المعرض أبوابه صباح اليوم.\n\nويشارك فيه مئات الناشرين.")
+        .expect("the visual editor");
+    body.click().await.expect("focus the body");
+    body.send_keys("افتتح المعرض أبوابه صباح اليوم.\nويشارك فيه مئات الناشرين.")
         .await
         .expect("type");
     // The newest upload is the first image choice after "no image".
@@ -186,19 +188,12 @@ async fn flow(browser: Client, base: String, image: std::path::PathBuf) {
         .await
         .expect("choose image");
     browser
-        .find(Locator::Css("select#status option[value=published]"))
+        .find(Locator::Css("button[name=action][value=publish]"))
         .await
-        .expect("published option")
+        .expect("publish now")
         .click()
         .await
-        .expect("choose status");
-    browser
-        .find(Locator::Css("button[name=action][value=save]"))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("save");
+        .expect("publish");
     let saved = poll(Duration::from_secs(10), || async {
         js(&browser, "return !!document.querySelector('.notice') && location.search.indexOf('msg=published') >= 0;").await == json!(true)
     })

@@ -295,6 +295,7 @@ fn article(title: &str, lead: &str) -> ArticleInput {
         slug: None,
         title: title.to_string(),
         lead: lead.into(),
+        body_html: String::new(),
         body_md: "نص المقال.".into(),
         dateline: None,
         source: None,

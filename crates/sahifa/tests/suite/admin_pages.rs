@@ -203,6 +203,7 @@ fn article(title: &str, category_id: Option<i64>, tags: &[&str]) -> ArticleInput
         slug: None,
         title: title.to_string(),
         lead: "مقدمة".into(),
+        body_html: String::new(),
         body_md: "نص المقال.".into(),
         dateline: None,
         source: None,

@@ -78,6 +78,7 @@ async fn more_admin_pages(app: &common::TestApp, comment: i64) -> Vec<(&'static 
         slug: None,
         title: "وزراء الطاقة العرب يبحثون خطة الربط الكهربائي الإقليمي".into(),
         lead: "اجتمع وزراء الطاقة في الرياض لبحث خطة الربط.".into(),
+        body_html: String::new(),
         body_md:
             "ناقش الوزراء تمويل الخطة ومراحلها.\n\nوتوقع المشاركون أن تبدأ المرحلة الأولى خلال عامين."
                 .into(),

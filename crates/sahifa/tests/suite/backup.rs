@@ -39,6 +39,7 @@ fn article(title: &str) -> ArticleInput {
         slug: None,
         title: title.into(),
         lead: String::new(),
+        body_html: String::new(),
         body_md: "نص".into(),
         dateline: None,
         source: None,

@@ -220,6 +220,7 @@ app_test!(
                 slug: Some("breaking-into-section".into()),
                 title: title.into(),
                 lead: "مقدمة الخبر.".into(),
+                body_html: String::new(),
                 body_md: "نص الخبر.".into(),
                 dateline: None,
                 source: None,

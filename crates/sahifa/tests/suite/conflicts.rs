@@ -22,6 +22,7 @@ fn article(title: &str) -> ArticleInput {
         slug: None,
         title: title.into(),
         lead: "مقدمة".into(),
+        body_html: String::new(),
         body_md: "نص الخبر".into(),
         dateline: None,
         source: None,

@@ -35,6 +35,7 @@ fn fresh(title: &str, image: bool) -> ArticleInput {
         slug: None,
         title: title.to_string(),
         lead: "مقدمة الخبر العاجل".to_string(),
+        body_html: String::new(),
         body_md: "فقرة أولى من **النص**.\n\n![صورة](/media/inline.jpg)".to_string(),
         dateline: None,
         source: None,
@@ -102,7 +103,10 @@ app_test!(
             let content = entry["content"][0]
                 .as_str()
                 .expect("full content by default");
-            assert!(content.contains("<p>") && has_arabic(content), "{content}");
+            assert!(
+                content.contains("<p dir=\"auto\">") && has_arabic(content),
+                "{content}"
+            );
         }
 
         let atom = py("feed", &format!("{}/feed.atom", app.base)).await;
@@ -116,7 +120,11 @@ app_test!(
             assert_eq!(a["link"], r["link"]);
             assert_eq!(a["published"], r["published"]);
             assert!(a["updated"].as_i64() >= a["published"].as_i64());
-            assert!(a["content"][0].as_str().is_some_and(|c| c.contains("<p>")));
+            assert!(
+                a["content"][0]
+                    .as_str()
+                    .is_some_and(|c| c.contains("<p dir=\"auto\">"))
+            );
         }
 
         let json = py("jsonfeed", &format!("{}/feed.json", app.base)).await;
@@ -399,7 +407,12 @@ app_test!(
         let id = app.db.create_article(&article).await.expect("article");
         let stored = app.db.article_by_id(id).await.unwrap().expect("stored");
         assert_eq!(stored.summary.title, "خبرعاجل");
-        assert!(!stored.body_md.chars().any(|c| c.is_control() && c != '\n'));
+        assert!(
+            !stored
+                .body_html
+                .chars()
+                .any(|c| c.is_control() && c != '\n')
+        );
         assert_eq!(stored.tags[0].name, "وسمغريب");
 
         for path in [

@@ -285,7 +285,11 @@ app_test!(
             .await;
         assert_eq!(one.status().as_u16(), 200);
         let one: serde_json::Value = one.json().await.expect("json");
-        assert!(one["body_html"].as_str().is_some_and(|b| b.contains("<p>")));
+        assert!(
+            one["body_html"]
+                .as_str()
+                .is_some_and(|b| b.contains("<p dir=\"auto\">"))
+        );
         assert!(one["tags"].is_array());
 
         let missing = app.get("/api/v1/articles/nothing").await;

@@ -20,6 +20,7 @@ fn article(title: &str) -> ArticleInput {
         slug: Some("storm-test".into()),
         title: title.into(),
         lead: String::new(),
+        body_html: String::new(),
         body_md: "نص المقال.".into(),
         dateline: None,
         source: None,

@@ -22,6 +22,7 @@ fn article(title: &str, status: ArticleStatus) -> ArticleInput {
         slug: None,
         title: title.into(),
         lead: String::new(),
+        body_html: String::new(),
         body_md: "نص المقال.".into(),
         dateline: None,
         source: None,

@@ -31,6 +31,7 @@ fn draft(title: &str) -> ArticleInput {
         slug: None,
         title: title.into(),
         lead: "مقدمة".into(),
+        body_html: String::new(),
         body_md: "نص الخبر".into(),
         dateline: None,
         source: None,
@@ -547,7 +548,7 @@ app_test!(
             r.text()
                 .await
                 .expect("body")
-                .contains("<h2>عنوان فرعي</h2>")
+                .contains("<h2 dir=\"auto\">عنوان فرعي</h2>")
         );
         assert_eq!(app.db.article_count().await.expect("count"), before);
         // Create and publish.

@@ -75,6 +75,7 @@ fn input(title: &str, body: &str, tags: &[&str], status: ArticleStatus) -> Artic
         slug: None,
         title: title.into(),
         lead: String::new(),
+        body_html: String::new(),
         body_md: body.into(),
         dateline: None,
         source: None,
@@ -517,7 +518,7 @@ search_test!(
             .expect("exists");
         let mut unpublished = input(
             &second.summary.title,
-            &second.body_md,
+            &sahifa_text::body::plain_text(&second.body_html),
             &["زرافات"],
             ArticleStatus::Draft,
         );

@@ -32,6 +32,7 @@ fn input(title: &str, published_at: Option<chrono::DateTime<chrono::Utc>>) -> Ar
         slug: None,
         title: title.to_string(),
         lead: "مقدمة \"مقتبسة\" </script> & تفاصيل".to_string(),
+        body_html: String::new(),
         body_md: "نص الخبر.".to_string(),
         dateline: None,
         source: None,

@@ -294,6 +294,7 @@ pages_test!(pages_through_the_admin, |app: TestApp| async move {
         slug: None,
         title: format!("خبر عن {MARKER}"),
         lead: String::new(),
+        body_html: String::new(),
         body_md: format!("نص الخبر مع {MARKER}."),
         dateline: None,
         source: None,

@@ -53,6 +53,7 @@ fn input(title: &str, status: ArticleStatus) -> ArticleInput {
         slug: None,
         title: title.to_string(),
         lead: "تفاصيل الخبر في سطرين: مؤتمر صحفي <مهم> & عاجل".to_string(),
+        body_html: String::new(),
         body_md: "نص الخبر.".to_string(),
         dateline: None,
         source: None,

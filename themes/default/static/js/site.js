@@ -349,9 +349,38 @@
     });
   }
 
+  /* Embedded posts: each card is a link to the post; a click swaps in the provider's frame.
+     Until then the page has made no request to the provider (the CSP allows its frame
+     origin, and only on pages that embed it). */
+  function initEmbeds() {
+    var cards = doc.querySelectorAll('a.embed-load[data-frame]');
+    Array.prototype.forEach.call(cards, function (link) {
+      link.addEventListener('click', function (event) {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+          return; // a new tab or window opens the post itself
+        }
+        event.preventDefault();
+        var frame = doc.createElement('iframe');
+        frame.src = link.getAttribute('data-frame');
+        frame.title = link.getAttribute('data-frame-title') || '';
+        frame.className = 'embed-frame';
+        frame.height = link.getAttribute('data-height') || '400';
+        frame.setAttribute('allow', 'autoplay; encrypted-media; picture-in-picture; fullscreen; clipboard-write');
+        frame.setAttribute('allowfullscreen', '');
+        frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
+        frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-presentation');
+        var card = link.parentNode;
+        card.classList.add('is-loaded');
+        card.replaceChild(frame, link);
+        frame.focus();
+      });
+    });
+  }
+
   function initAll() {
     initComments();
     initSuggest();
+    initEmbeds();
   }
 
   if (doc.readyState === 'loading') {

@@ -228,6 +228,7 @@ fn article(title: &str, word: &str) -> sahifa_store::ArticleInput {
         slug: None,
         title: title.into(),
         lead: String::new(),
+        body_html: String::new(),
         body_md: format!("نص المقال {word}"),
         dateline: None,
         source: None,
