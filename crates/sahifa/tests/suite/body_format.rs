@@ -197,10 +197,25 @@ app_test!(
                 .await
                 .expect("read")
                 .expect("exists");
+            // A link alone on its line is now an embed, which is not prose.
+            let prose: Vec<String> = sahifa_text::markdown::to_plain_text(md)
+                .split("\n\n")
+                .filter(|block| sahifa_text::embeds::recognise(block).is_none())
+                .map(str::to_string)
+                .collect();
+            let embeds = sahifa_text::markdown::to_plain_text(md)
+                .split("\n\n")
+                .count()
+                - prose.len();
             assert_eq!(
                 sahifa_text::body::plain_text(&article.body_html),
-                sahifa_text::markdown::to_plain_text(md),
+                prose.join("\n\n"),
                 "{slug}: the same text"
+            );
+            assert_eq!(
+                article.body_html.matches("<figure class=\"embed\"").count(),
+                embeds,
+                "{slug}: each link alone on its line is an embed"
             );
             assert!(
                 article.body_html.contains("dir=\"auto\""),
@@ -211,13 +226,18 @@ app_test!(
             let newest = history.first().expect("newest");
             assert_eq!(newest.user_id, None, "{slug}: recorded by the system");
             assert_eq!(newest.snapshot.body_html, article.body_html);
-            // The page shows the same words as before (its markup may differ).
+            // The page shows the same words as before (its markup may differ); an embed
+            // shows as its card instead of its URL.
             let new_page = app.page(&format!("/article/{slug}"), 200).await;
-            assert_eq!(
-                page_text(&new_page),
-                page_text(old_page),
-                "{slug}: the public page reads the same"
-            );
+            if embeds == 0 {
+                assert_eq!(
+                    page_text(&new_page),
+                    page_text(old_page),
+                    "{slug}: the public page reads the same"
+                );
+            } else {
+                assert!(new_page.contains("class=\"embed-card"), "{slug}: the card");
+            }
         }
     }
 );

@@ -59,7 +59,7 @@ async fn the_desk_editor_writes_publishes_and_keeps_work_at_phone_and_desktop_wi
 
 async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::Path, width: u32) {
     let title = format!("انفجار في الميناء: شهود يروون ما رأوا {width}");
-    login(browser, base, "desk@example.com").await;
+    common::pages::log_in(browser, base, "desk@example.com", PASSWORD).await;
     browser
         .goto(&format!("{base}/admin/articles/new"))
         .await
@@ -100,13 +100,7 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
     href.send_keys("https://example.com/agency")
         .await
         .expect("type url");
-    browser
-        .find(Locator::Css("dialog[open] button[value=ok]"))
-        .await
-        .expect("ok")
-        .click()
-        .await
-        .expect("insert link");
+    dialog_button(browser, "ok").await;
     js(browser, "var b = document.getElementById('rte-body'); var r = document.createRange(); r.selectNodeContents(b); r.collapse(false); var s = getSelection(); s.removeAllRanges(); s.addRange(r); b.focus(); return true;").await;
     editor.send_keys("\n").await.expect("new line");
     tool(browser, "ul").await;
@@ -145,13 +139,7 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
             .await
             .expect("type");
     }
-    browser
-        .find(Locator::Css("dialog[open] button[value=ok]"))
-        .await
-        .expect("ok")
-        .click()
-        .await
-        .expect("insert image");
+    dialog_button(browser, "ok").await;
     assert!(
         poll(Duration::from_secs(5), || async {
             js(browser, "return !!document.querySelector('#rte-body figure.image img[src^=\"/media/uploads/\"] + figcaption .credit');").await == json!(true)
@@ -185,13 +173,7 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
         .send_keys(X_POST)
         .await
         .expect("type url");
-    browser
-        .find(Locator::Css("dialog[open] button[value=ok]"))
-        .await
-        .expect("ok")
-        .click()
-        .await
-        .expect("insert embed");
+    dialog_button(browser, "ok").await;
     assert!(
         poll(Duration::from_secs(5), || async {
             js(
@@ -243,6 +225,15 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
         .await,
         "the editor autosaved"
     );
+    // Leaving with changes not saved as the article asks first.
+    let warns = js(browser, "var e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;").await;
+    assert_eq!(warns, json!(true), "leaving warns about unsaved changes");
+    // Ctrl+K opens the link dialog from the keyboard.
+    end_of_body(browser).await;
+    // Control held for the k, then released (WebDriver's Null key).
+    editor.send_keys("\u{e009}k\u{e000}").await.expect("ctrl+k");
+    wait_for(browser, "dialog[open] input#rte-href").await;
+    dialog_button(browser, "cancel").await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let old = browser.window().await.expect("window");
     let fresh = browser.new_window(true).await.expect("new tab");
@@ -303,7 +294,7 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
     let article_path = article_path.as_str().expect("public link").to_string();
 
     // A second person opening the article sees who has it.
-    login(second, base, "night@example.com").await;
+    common::pages::log_in(second, base, "night@example.com", PASSWORD).await;
     second.goto(&edit_url).await.expect("second editor");
     let lock = wait_for(second, ".lock-box").await;
     let lock_text = lock.text().await.expect("text");
@@ -371,39 +362,6 @@ async fn flow(browser: &Client, second: &Client, base: &str, image: &std::path::
     assert!(framed, "a click loads the YouTube frame");
 }
 
-async fn login(browser: &Client, base: &str, email: &str) {
-    browser
-        .goto(&format!("{base}/admin/login"))
-        .await
-        .expect("login page");
-    wait_for(browser, "input#email")
-        .await
-        .send_keys(email)
-        .await
-        .expect("email");
-    browser
-        .find(Locator::Css("input#password"))
-        .await
-        .expect("password")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("log in");
-    assert!(
-        poll(Duration::from_secs(10), || async {
-            browser.find(Locator::Css("ul.counts")).await.is_ok()
-        })
-        .await,
-        "logged in"
-    );
-}
-
 async fn wait_for(browser: &Client, selector: &str) -> fantoccini::elements::Element {
     let found = poll(Duration::from_secs(10), || async {
         browser.find(Locator::Css(selector)).await.is_ok()
@@ -418,6 +376,17 @@ async fn wait_for(browser: &Client, selector: &str) -> fantoccini::elements::Ele
         panic!("{selector} never appeared: {text}");
     }
     browser.find(Locator::Css(selector)).await.expect(selector)
+}
+
+/// Presses the open dialog's `ok` or `cancel` button.
+async fn dialog_button(browser: &Client, value: &str) {
+    browser
+        .find(Locator::Css(&format!("dialog[open] button[value={value}]")))
+        .await
+        .unwrap_or_else(|_| panic!("the dialog's {value} button"))
+        .click()
+        .await
+        .expect("press a dialog button");
 }
 
 async fn tool(browser: &Client, command: &str) {

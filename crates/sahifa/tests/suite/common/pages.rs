@@ -51,6 +51,8 @@ pub async fn public_pages(app: &TestApp) -> Vec<(&'static str, String)> {
     vec![
         ("home", "/".into()),
         ("article", article),
+        // A demo article with an embedded Telegram post: its click-to-load card.
+        ("article-embed", app.article_url("يساعد تركيا").await),
         ("category", format!("/category/{}", q("سياسة"))),
         ("subcategory", format!("/category/{}", q("الخليج"))),
         ("tag", tag),
