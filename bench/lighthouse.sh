@@ -118,6 +118,8 @@ pages = [
     ("search", "/search?q=" + q("إيران")),
     ("search-empty", "/search?q=" + q("زرافةمجهولة")),
     ("static-page", "/page/" + q("من-نحن")),
+    # A demo article with an embedded Telegram post: its click-to-load card.
+    ("article-embed", "/article/" + q("الذكاء-الاصطناعي-يساعد-تركيا-على-إدارة-الطاقة-المتجددة")),
 ]
 # Not the 404 page: Lighthouse refuses to audit a document answered with 404 ("unable to
 # reliably load the page"); the suite's axe gate checks that page's accessibility.
