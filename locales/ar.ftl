@@ -494,6 +494,11 @@ admin-audit-action-unpublished = إلغاء نشر
 admin-audit-action-scheduled = جدولة
 admin-audit-action-deleted = حذف
 admin-audit-action-restored = استعادة مراجعة
+admin-audit-action-body-converted = تحويل المتن إلى الصيغة الجديدة
+admin-audit-action-breaking-set = وسم «عاجل»
+admin-audit-action-breaking-cleared = إلغاء «عاجل»
+admin-audit-action-breaking-expired = انتهاء «عاجل»
+admin-audit-action-front-page-changed = تغيير الصفحة الأولى
 admin-audit-action-renamed = إعادة تسمية
 admin-audit-action-role-changed = تغيير الدور
 admin-audit-action-enabled = تفعيل
@@ -507,6 +512,7 @@ admin-audit-kind-tag = وسم
 admin-audit-kind-user = مستخدم
 admin-audit-kind-token = مفتاح
 admin-audit-kind-media = صورة
+admin-audit-kind-front-page = الصفحة الأولى
 admin-audit-kind-settings = الإعدادات
 admin-audit-kind-comment = تعليق
 admin-audit-action-replied = ردّ على تعليق
@@ -890,3 +896,46 @@ search-meta-description = ابحث في أخبار { $site } ومقالاتها
 error-413-title = الطلب أكبر من المسموح
 error-413-message = ما أُرسل أكبر مما تقبله هذه الصفحة، ولم يُحفظ منه شيء.
 admin-error-form-too-large = النموذج أكبر من أن يُحفظ: نص الخبر يتجاوز الحد المسموح بكثير. اختصره أو قسّمه إلى أكثر من خبر، ثم احفظ من جديد. لم يتغيّر شيء مما حُفظ من قبل.
+
+## Breaking news and the front page (issue 10, item 6)
+breaking-news = عاجل
+featured-stories = مختارات
+admin-nav-front-page = الصفحة الأولى
+admin-front-page-title = الصفحة الأولى
+admin-front-page-intro = الأخبار العاجلة تظهر في شريط أعلى كل صفحات الموقع حتى تنتهي مدتها أو تُلغى. والخبر الرئيسي والمختارات تثبَّت في الصفحة الرئيسية مكان أحدث الأخبار.
+admin-front-page-breaking = الأخبار العاجلة
+admin-front-page-breaking-until = حتى { $time }
+admin-front-page-breaking-clear = إلغاء
+admin-front-page-breaking-clear-named = إلغاء «عاجل» عن: { $title }
+admin-front-page-breaking-none = لا أخبار عاجلة الآن.
+admin-front-page-breaking-new = وسم خبر بـ«عاجل»
+admin-front-page-breaking-article = الخبر
+admin-front-page-choose = اختر خبراً منشوراً
+admin-front-page-breaking-hours = المدة
+admin-front-page-hours =
+    { $count ->
+        [one] ساعة واحدة
+        [two] ساعتان
+        [few] { $n } ساعات
+       *[other] { $n } ساعة
+    }
+admin-front-page-breaking-hint = يظهر في الشريط خمسة أخبار عاجلة على الأكثر، الأحدث أولاً. وينتهي الوسم وحده بانتهاء المدة.
+admin-front-page-breaking-submit = وسم بـ«عاجل»
+admin-front-page-pins = ترتيب الصفحة الرئيسية
+admin-front-page-lead = الخبر الرئيسي
+admin-front-page-lead-newest = أحدث خبر (تلقائياً)
+admin-front-page-featured = المختارات
+admin-front-page-featured-n = المختار { $n }
+admin-front-page-none = بلا
+admin-front-page-pins-hint = لا يُثبَّت إلا خبر منشور. وإذا أُلغي نشر خبر مثبّت غاب عن الصفحة الرئيسية حتى يُنشر من جديد.
+admin-front-page-save-pins = حفظ الترتيب
+admin-notice-breaking-set = وُسم الخبر بـ«عاجل».
+admin-notice-breaking-cleared = أُلغي وسم «عاجل».
+admin-error-breaking-not-published = لا يوسم بـ«عاجل» إلا خبر منشور.
+admin-error-breaking-until-past = اختر نهاية لوسم «عاجل» بعد الآن.
+admin-error-breaking-until-too-far = لا تزيد مدة وسم «عاجل» على ٤٨ ساعة.
+admin-error-breaking-article-required = اختر خبراً منشوراً.
+admin-error-breaking-hours-invalid = اختر مدة من القائمة.
+admin-error-featured-too-many = أربعة مختارات على الأكثر.
+admin-error-pins-duplicate = لا يثبَّت الخبر نفسه مرتين.
+admin-error-pin-not-published = لا يُثبَّت إلا خبر منشور.

@@ -483,6 +483,11 @@ admin-audit-action-unpublished = Unpublished
 admin-audit-action-scheduled = Scheduled
 admin-audit-action-deleted = Deleted
 admin-audit-action-restored = Restored a revision
+admin-audit-action-body-converted = Body converted to the new format
+admin-audit-action-breaking-set = Marked breaking
+admin-audit-action-breaking-cleared = Breaking cleared
+admin-audit-action-breaking-expired = Breaking ended
+admin-audit-action-front-page-changed = Front page changed
 admin-audit-action-renamed = Renamed
 admin-audit-action-role-changed = Role changed
 admin-audit-action-enabled = Enabled
@@ -496,6 +501,7 @@ admin-audit-kind-tag = Tag
 admin-audit-kind-user = User
 admin-audit-kind-token = Token
 admin-audit-kind-media = Image
+admin-audit-kind-front-page = Front page
 admin-audit-kind-settings = Settings
 admin-audit-kind-comment = Comment
 admin-audit-action-replied = Replied
@@ -873,3 +879,44 @@ search-meta-description = Search the news and articles of { $site }
 error-413-title = Request too large
 error-413-message = What was sent is larger than this page accepts, and none of it was saved.
 admin-error-form-too-large = The form is too large to save: the body is far over the limit. Shorten it or split it into several items, then save again. Nothing saved before has changed.
+
+## Breaking news and the front page (issue 10, item 6)
+breaking-news = Breaking
+featured-stories = Featured
+admin-nav-front-page = Front page
+admin-front-page-title = Front page
+admin-front-page-intro = Breaking news shows in a ticker at the top of every page of the site until its time ends or it is cleared. The lead story and the featured stories are pinned on the home page in place of the newest articles.
+admin-front-page-breaking = Breaking news
+admin-front-page-breaking-until = until { $time }
+admin-front-page-breaking-clear = Clear
+admin-front-page-breaking-clear-named = Clear breaking: { $title }
+admin-front-page-breaking-none = Nothing is breaking now.
+admin-front-page-breaking-new = Mark an article as breaking
+admin-front-page-breaking-article = Article
+admin-front-page-choose = Choose a published article
+admin-front-page-breaking-hours = For
+admin-front-page-hours =
+    { $count ->
+        [one] one hour
+       *[other] { $n } hours
+    }
+admin-front-page-breaking-hint = The ticker shows at most five breaking articles, the newest first. The flag ends by itself when its time is up.
+admin-front-page-breaking-submit = Mark as breaking
+admin-front-page-pins = Home page order
+admin-front-page-lead = Lead story
+admin-front-page-lead-newest = The newest article (automatic)
+admin-front-page-featured = Featured stories
+admin-front-page-featured-n = Featured { $n }
+admin-front-page-none = None
+admin-front-page-pins-hint = Only published articles can be pinned. A pinned article that is unpublished leaves the home page until it is published again.
+admin-front-page-save-pins = Save order
+admin-notice-breaking-set = The article is marked as breaking.
+admin-notice-breaking-cleared = The breaking flag is cleared.
+admin-error-breaking-not-published = Only a published article can be marked as breaking.
+admin-error-breaking-until-past = Choose an end for the breaking flag after now.
+admin-error-breaking-until-too-far = A breaking flag lasts 48 hours at most.
+admin-error-breaking-article-required = Choose a published article.
+admin-error-breaking-hours-invalid = Choose a duration from the list.
+admin-error-featured-too-many = Four featured stories at most.
+admin-error-pins-duplicate = The same article cannot be pinned twice.
+admin-error-pin-not-published = Only published articles can be pinned.

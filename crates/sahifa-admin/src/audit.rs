@@ -18,7 +18,7 @@ use sahifa_text::dates::Lang;
 const PER_PAGE: i64 = 50;
 
 /// Actions with a translated label; others are shown as stored.
-const ACTIONS: [&str; 25] = [
+const ACTIONS: [&str; 30] = [
     "created",
     "updated",
     "published",
@@ -44,10 +44,15 @@ const ACTIONS: [&str; 25] = [
     "comments-opened",
     "comments-closed",
     "uploaded",
+    "body-converted",
+    "breaking-set",
+    "breaking-cleared",
+    "breaking-expired",
+    "front-page-changed",
 ];
 
 /// Object kinds with a translated label.
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 14] = [
     "article",
     "page",
     "menu-item",
@@ -61,6 +66,7 @@ const KINDS: [&str; 13] = [
     "comments",
     "author",
     "telegram-delivery",
+    "front-page",
 ];
 
 /// The site-settings fields a `settings-changed` entry lists, with their form labels.

@@ -16,6 +16,7 @@ pub mod comments;
 pub mod dashboard;
 pub mod editing;
 pub mod forgot;
+pub mod front_page;
 pub mod login;
 pub mod media;
 pub mod menus;
@@ -157,6 +158,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings",
             get(settings::show_settings).post(settings::save_settings),
+        )
+        .route(
+            "/front-page",
+            get(front_page::show_front_page).post(front_page::save_pins),
+        )
+        .route("/front-page/breaking", post(front_page::set_breaking))
+        .route(
+            "/front-page/breaking/{id}/clear",
+            post(front_page::clear_breaking),
         )
         .route(
             "/tokens",
@@ -302,6 +312,11 @@ fn nav(current: &CurrentUser) -> Vec<NavItem> {
         ("/admin", "admin-nav-dashboard", None),
         ("/admin/articles", "admin-nav-articles", None),
         ("/admin/articles/new", "admin-nav-new-article", None),
+        (
+            "/admin/front-page",
+            "admin-nav-front-page",
+            Some(Capability::PublishOthers),
+        ),
         (
             "/admin/media",
             "admin-nav-media",
@@ -455,7 +470,7 @@ pub async fn render<T: Serialize>(
 /// The `?msg=` notice key after a redirect, limited to known keys so a link cannot make
 /// the admin show arbitrary text.
 pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
-    const KNOWN: [&str; 18] = [
+    const KNOWN: [&str; 20] = [
         "admin-notice-saved",
         "admin-notice-deleted",
         "admin-notice-published",
@@ -474,6 +489,8 @@ pub fn notice(query: &HashMap<String, String>) -> Option<&'static str> {
         "admin-notice-autosave-discarded",
         "admin-notice-autosave-restored",
         "admin-notice-lock-taken-over",
+        "admin-notice-breaking-set",
+        "admin-notice-breaking-cleared",
     ];
     let wanted = query.get("msg")?;
     KNOWN

@@ -146,6 +146,9 @@ pub struct SiteView {
     /// Every header and footer menu item with its target, read once per content epoch
     /// (see `sahifa_site::view` for the menus built from them).
     pub menu_items: Vec<sahifa_store::menus::MenuItem>,
+    /// The breaking ticker's articles, read with the rest (see `sahifa_store::front_page`);
+    /// a page shows those whose flag has not ended when it renders.
+    pub breaking: Vec<sahifa_store::front_page::Breaking>,
 }
 
 impl SiteView {
@@ -162,6 +165,7 @@ impl SiteView {
             categories,
             hreflang: None,
             menu_items: Vec::new(),
+            breaking: Vec::new(),
         }
     }
 
@@ -276,7 +280,9 @@ impl AppState {
     }
 
     /// The current site settings and navigation, re-read only when they changed. A page
-    /// that asks for them shows them: it is retired with them.
+    /// that asks for them shows them: it is retired with them. The breaking ticker comes
+    /// with them: it changes with [`Dep::Site`], and with the articles it lists (a
+    /// headline edited, an article taken back), which the page that prints it records.
     pub async fn site(&self) -> Result<Arc<SiteView>, sahifa_store::StoreError> {
         crate::deps::record(Dep::Site);
         let registry = self.inner.db.registry();
@@ -284,6 +290,10 @@ impl AppState {
         if let Ok(guard) = self.inner.site.read()
             && let Some((at, view)) = guard.as_ref()
             && registry.is_current(*at, &[Dep::Site])
+            && view
+                .breaking
+                .iter()
+                .all(|b| registry.is_current(*at, &[Dep::Article(b.id)]))
         {
             return Ok(view.clone());
         }
@@ -292,6 +302,7 @@ impl AppState {
         let mut view = SiteView::new(settings, categories);
         view.hreflang = self.inner.db.setting(HREFLANG_KEY).await?;
         view.menu_items = self.inner.db.menu_items().await?;
+        view.breaking = self.inner.db.breaking_news(chrono::Utc::now()).await?;
         let view = Arc::new(view);
         if let Ok(mut guard) = self.inner.site.write() {
             *guard = Some((epoch, view.clone()));

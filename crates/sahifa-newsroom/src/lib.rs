@@ -19,6 +19,7 @@ mod body_migration;
 pub mod comments;
 pub mod editing;
 mod error;
+pub mod front_page;
 pub mod media;
 pub mod menus;
 pub mod pages;

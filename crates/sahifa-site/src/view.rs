@@ -365,6 +365,8 @@ pub struct LayoutContext<'a> {
     feed_url: String,
     /// The current year in the site's zone, for the footer.
     year: String,
+    /// The breaking ticker (partials/breaking.html); empty when nothing is breaking.
+    breaking: Vec<BreakingItem>,
 }
 
 /// `site` in every template.
@@ -463,6 +465,7 @@ pub fn layout<'a>(
             .with_timezone(&site.tz)
             .format("%Y")
             .to_string(),
+        breaking: breaking(site),
     }
 }
 
@@ -493,4 +496,29 @@ pub fn render<T: Serialize>(
         template,
         minijinja::Value::from(minijinja::value::Serde(ctx)),
     )?)
+}
+
+/// One headline of the breaking ticker (partials/breaking.html).
+#[derive(Debug, Serialize)]
+pub struct BreakingItem {
+    title: String,
+    url: String,
+}
+
+/// The breaking ticker as this page prints it: the flagged articles of the site view whose
+/// flag has not ended yet (the scheduler's sweep retires every page when one ends). Each
+/// one is recorded, so editing or taking back one of them retires the pages showing it.
+pub fn breaking(site: &SiteView) -> Vec<BreakingItem> {
+    let now = Utc::now();
+    site.breaking
+        .iter()
+        .filter(|b| b.until > now)
+        .map(|b| {
+            sahifa_http::deps::record(Dep::Article(b.id));
+            BreakingItem {
+                title: b.title.clone(),
+                url: urls::article(&b.slug),
+            }
+        })
+        .collect()
 }

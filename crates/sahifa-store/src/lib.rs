@@ -39,6 +39,7 @@ pub mod backup;
 pub mod comments;
 mod distribution;
 pub mod editing;
+pub mod front_page;
 pub mod media;
 pub mod media_objects;
 pub mod menus;

@@ -1985,3 +1985,214 @@ both_backends!(
         assert_eq!(listing(db, filter).await, vec![newer, old]);
     }
 );
+
+both_backends!(
+    breaking_flags_list_published_articles_until_they_end,
+    |t: TestDb| async move {
+        use sahifa_store::front_page;
+        let db = &t.db;
+        let now = Utc::now();
+        let mut ids = Vec::new();
+        for n in 1..=7 {
+            ids.push(
+                db.create_article(&published(&format!("عاجل {n}"), minutes(n)))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let draft = db
+            .create_article(&with_status(
+                published("مسودة", minutes(9)),
+                ArticleStatus::Draft,
+            ))
+            .await
+            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        for id in ids.iter().chain([&draft]) {
+            assert!(
+                front_page::set_breaking(&mut tx, *id, Some(now + chrono::TimeDelta::hours(1)))
+                    .await
+                    .unwrap()
+            );
+        }
+        assert!(
+            !front_page::set_breaking(&mut tx, 424242, Some(now))
+                .await
+                .unwrap(),
+            "no such article"
+        );
+        tx.commit().await.unwrap();
+        // The ticker: published only, the newest first, five at most.
+        let shown: Vec<i64> = db
+            .breaking_news(now)
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| b.id)
+            .collect();
+        let newest: Vec<i64> = ids.iter().rev().take(5).copied().collect();
+        assert_eq!(shown, newest);
+        let flagged = db.breaking_flagged(now, 50).await.unwrap();
+        assert_eq!(flagged.len(), 7, "the admin sees them all");
+        assert_eq!(flagged[0].title, "عاجل 7");
+        assert_eq!(
+            flagged[0].until,
+            (now + chrono::TimeDelta::hours(1)).trunc_subsecs(0)
+        );
+        assert!(
+            db.breaking_news(now + chrono::TimeDelta::hours(2))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // One ended a minute ago: out of the ticker at once, and the sweep clears it with
+        // the draft's flag; a second sweep finds nothing.
+        let ended = ids[6];
+        let mut tx = db.begin().await.unwrap();
+        front_page::set_breaking(&mut tx, ended, Some(now - chrono::TimeDelta::minutes(1)))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            db.breaking_news(now)
+                .await
+                .unwrap()
+                .iter()
+                .all(|b| b.id != ended)
+        );
+        assert!(db.breaking_to_clear(now).await.unwrap());
+        let mut tx = db.begin().await.unwrap();
+        let mut cleared = front_page::clear_ended_breaking(&mut tx, now)
+            .await
+            .unwrap();
+        cleared.sort_by_key(|c| c.id);
+        assert_eq!(
+            cleared,
+            vec![
+                front_page::ClearedFlag {
+                    id: ended,
+                    title: "عاجل 7".into(),
+                    public: true,
+                },
+                front_page::ClearedFlag {
+                    id: draft,
+                    title: "مسودة".into(),
+                    public: false,
+                },
+            ]
+        );
+        assert_eq!(
+            front_page::breaking_until(&mut tx, ended).await.unwrap(),
+            None
+        );
+        assert!(
+            front_page::clear_ended_breaking(&mut tx, now)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tx.commit().await.unwrap();
+        assert!(!db.breaking_to_clear(now).await.unwrap());
+        assert_eq!(db.breaking_flagged(now, 50).await.unwrap().len(), 6);
+    }
+);
+
+both_backends!(
+    home_pins_keep_their_order_and_skip_what_is_not_published,
+    |t: TestDb| async move {
+        use sahifa_store::front_page::{self, HomePins};
+        let db = &t.db;
+        let a = db
+            .create_article(&published("أ", minutes(1)))
+            .await
+            .unwrap();
+        let b = db
+            .create_article(&published("ب", minutes(2)))
+            .await
+            .unwrap();
+        let c = db
+            .create_article(&published("ج", minutes(3)))
+            .await
+            .unwrap();
+        assert_eq!(db.home_pins().await.unwrap(), HomePins::default());
+        assert_eq!(db.pinned_stories().await.unwrap(), Default::default());
+        let pins = HomePins {
+            lead: Some(a),
+            featured: vec![c, b],
+        };
+        let mut tx = db.begin().await.unwrap();
+        front_page::save_home_pins(&mut tx, &pins).await.unwrap();
+        assert_eq!(front_page::home_pins(&mut tx).await.unwrap(), pins);
+        tx.commit().await.unwrap();
+        assert_eq!(db.home_pins().await.unwrap(), pins);
+        let stories = db.pinned_stories().await.unwrap();
+        assert_eq!(stories.lead.map(|s| s.id), Some(a));
+        assert_eq!(ids(&stories.featured), vec![c, b], "in the order pinned");
+
+        // Featured only, no lead.
+        let mut tx = db.begin().await.unwrap();
+        let featured_only = HomePins {
+            lead: None,
+            featured: vec![b],
+        };
+        front_page::save_home_pins(&mut tx, &featured_only)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(db.home_pins().await.unwrap(), featured_only);
+        let mut tx = db.begin().await.unwrap();
+        front_page::save_home_pins(&mut tx, &pins).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // A draft keeps its pin but is not shown; a deleted article loses its pin.
+        db.update_article(
+            c,
+            &with_status(published("ج", minutes(3)), ArticleStatus::Draft),
+        )
+        .await
+        .unwrap();
+        let stories = db.pinned_stories().await.unwrap();
+        assert_eq!(ids(&stories.featured), vec![b]);
+        assert_eq!(db.home_pins().await.unwrap(), pins);
+        db.delete_article(a).await.unwrap();
+        assert_eq!(
+            db.home_pins().await.unwrap(),
+            HomePins {
+                lead: None,
+                featured: vec![c, b],
+            }
+        );
+        assert_eq!(db.pinned_stories().await.unwrap().lead, None);
+
+        // The table refuses an article pinned twice, an unknown one, and a fifth feature.
+        for refused in [
+            HomePins {
+                lead: Some(b),
+                featured: vec![b],
+            },
+            HomePins {
+                lead: Some(424242),
+                featured: vec![],
+            },
+            HomePins {
+                lead: None,
+                featured: vec![b, c, b + 1000, b + 1001, b + 1002],
+            },
+        ] {
+            let mut tx = db.begin().await.unwrap();
+            assert!(
+                front_page::save_home_pins(&mut tx, &refused).await.is_err(),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(
+            db.home_pins().await.unwrap(),
+            HomePins {
+                lead: None,
+                featured: vec![c, b],
+            },
+            "unchanged"
+        );
+    }
+);

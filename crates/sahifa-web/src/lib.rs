@@ -162,8 +162,9 @@ pub fn spawn_epoch_sync(db: Db, every: Duration) -> tokio::task::JoinHandle<()> 
     })
 }
 
-/// Publishes scheduled articles when their time comes, checking every `every`. Safe to run
-/// in every process sharing a database: each article is claimed by exactly one of them.
+/// Publishes scheduled articles when their time comes and takes ended «عاجل» flags out of
+/// the breaking ticker, checking every `every`. Safe to run in every process sharing a
+/// database: each article (and each flag) is claimed by exactly one of them.
 pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
     let newsroom = sahifa_newsroom::Newsroom::new(db.clone());
     tokio::spawn(async move {
@@ -183,6 +184,14 @@ pub fn spawn_scheduler(db: Db, every: Duration) -> tokio::task::JoinHandle<()> {
                     }
                 }
                 Err(err) => tracing::warn!(error = %err, "scheduled publishing sweep failed"),
+            }
+            match newsroom.expire_breaking(chrono::Utc::now()).await {
+                Ok(expired) => {
+                    for (id, title) in expired {
+                        tracing::info!(id, %title, "breaking flag ended");
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "breaking-news sweep failed"),
             }
             // Expired sessions are deleted when used; this clears the ones never used again.
             let now = chrono::Utc::now();

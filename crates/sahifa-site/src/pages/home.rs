@@ -1,4 +1,7 @@
-//! The front page: the lead story, the latest news and a block per section.
+//! The front page: the lead story, the featured stories, the latest news and a block per
+//! section. Editors pin the lead and featured stories (`sahifa_newsroom::front_page`);
+//! without pins the newest article leads. A pinned article shows only while it is
+//! published.
 
 use std::collections::HashMap;
 
@@ -23,8 +26,11 @@ const PER_BLOCK: i64 = 4;
 /// The front page's context (home.html).
 #[derive(Debug, Serialize)]
 pub struct HomePage {
-    /// The newest article, on page 1 only.
+    /// The pinned lead story while it is published, else the newest article; on page 1
+    /// only.
     lead_story: Option<Card>,
+    /// «مختارات»: the pinned featured stories that are published, on page 1 only.
+    featured: Vec<Card>,
     latest: Vec<Card>,
     /// One block per top-level section with articles, on page 1 only.
     category_blocks: Vec<CategoryBlock>,
@@ -82,10 +88,26 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
         return Err(AppError::NotFound);
     }
     let mut items = listing.items;
-    let lead_story = if page == 1 && !items.is_empty() {
-        Some(view::card(&site, &items.remove(0)))
+    let (lead_story, featured) = if page == 1 {
+        // Page 1 covers the newest PER_PAGE + 1 articles (page 2 continues after them):
+        // each shows once, as the lead, a featured story or in the latest list.
+        let pinned = db.pinned_stories().await?;
+        let featured_ids: Vec<i64> = pinned.featured.iter().map(|a| a.id).collect();
+        items.retain(|a| !featured_ids.contains(&a.id));
+        let lead = match pinned.lead {
+            Some(lead) => {
+                items.retain(|a| a.id != lead.id);
+                Some(lead)
+            }
+            None if !items.is_empty() => Some(items.remove(0)),
+            None => None,
+        };
+        (
+            lead.map(|a| view::card(&site, &a)),
+            view::cards(&site, &pinned.featured),
+        )
     } else {
-        None
+        (None, Vec::new())
     };
 
     let mut blocks = Vec::new();
@@ -119,6 +141,7 @@ async fn render(state: AppState, page: i64) -> Result<Rendered, AppError> {
     let canonical = sahifa_http::urls::paged("/", page);
     let ctx = HomePage {
         lead_story,
+        featured,
         latest: view::cards(&site, &items),
         category_blocks: blocks,
         pagination: view::paginate("/", page, total_pages),

@@ -24,6 +24,7 @@ mod desk;
 mod editor_browser;
 mod feeds;
 mod forgot_password;
+mod front_page;
 mod hostile;
 mod http;
 mod media_store;

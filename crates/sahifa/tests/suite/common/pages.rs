@@ -31,6 +31,7 @@ pub fn admin_pages(editor: &str, admin_id: i64) -> Vec<(&'static str, String)> {
         // The demo's first page («من نحن»), which has a parent choice and a delete form.
         ("page-editor", "/admin/pages/1".into()),
         ("menus", "/admin/menus".into()),
+        ("front-page", "/admin/front-page".into()),
         ("users", "/admin/users".into()),
         ("user-form", format!("/admin/users/{admin_id}")),
         ("settings", "/admin/settings".into()),
@@ -45,6 +46,7 @@ pub fn admin_pages(editor: &str, admin_id: i64) -> Vec<(&'static str, String)> {
 /// section, a subsection, a tag, an author, search with and without results, the 404 page.
 /// `app` must have the demo data and the search index (`TestApp::start_with_search`).
 pub async fn public_pages(app: &TestApp) -> Vec<(&'static str, String)> {
+    front_page_as_a_desk_sets_it(app).await;
     let article = app.article_url("لافروف").await;
     let author = first_href(app, &article, "/author/").await;
     let tag = first_href(app, &article, "/tag/").await;
@@ -62,6 +64,42 @@ pub async fn public_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         ("static-page", format!("/page/{}", q("من-نحن"))),
         ("not-found", "/no-such-page".into()),
     ]
+}
+
+/// Flags a demo article «عاجل» and pins a lead and two featured stories, as a desk does on
+/// a news day: every page of the tour then carries the breaking ticker, and the home page
+/// its pinned stories.
+async fn front_page_as_a_desk_sets_it(app: &TestApp) {
+    let newsroom = sahifa_newsroom::Newsroom::new(app.db.clone());
+    let system = sahifa_newsroom::Actor::System;
+    let id_of = async |needle: &str| -> i64 {
+        let url = app.article_url(needle).await;
+        let slug = url.trim_start_matches("/article/");
+        let slug = percent_encoding::percent_decode_str(slug)
+            .decode_utf8_lossy()
+            .to_string();
+        app.db
+            .published_article(&slug)
+            .await
+            .expect("read")
+            .expect("published")
+            .summary
+            .id
+    };
+    let breaking = id_of("يساعد تركيا").await;
+    newsroom
+        .set_breaking(
+            &system,
+            breaking,
+            Some(chrono::Utc::now() + chrono::Duration::hours(6)),
+        )
+        .await
+        .expect("breaking");
+    let lead = id_of("لافروف").await;
+    newsroom
+        .set_home_pins(&system, Some(lead), vec![breaking])
+        .await
+        .expect("pins");
 }
 
 /// `text` percent-encoded for a path segment or query value.
