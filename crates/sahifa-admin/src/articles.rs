@@ -247,6 +247,16 @@ impl EditorValues {
 }
 
 impl EditorValues {
+    /// The tag names typed, split at Latin and Arabic commas.
+    fn tag_names(&self) -> Vec<String> {
+        self.tags
+            .split([',', '،'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The body as the writer sent it.
     fn body_input(&self) -> BodyInput {
         match &self.markdown {
@@ -266,13 +276,7 @@ impl EditorValues {
             slug: self.slug.clone(),
             category_id: self.category_id,
             author_id: self.author_id,
-            tags: self
-                .tags
-                .split([',', '،'])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .collect(),
+            tags: self.tag_names(),
             status,
             publish_at: match parse_local(site, &self.publish_date, &self.publish_time) {
                 Ok(None) => PublishTime::NotGiven,
@@ -529,7 +533,7 @@ fn autosaved_values(
 }
 
 /// A moment in the site's zone, in words: «الخميس ٣ ديسمبر ٢٠٢٦ الساعة ١٤:٠٠».
-fn moment(site: &SiteView, at: DateTime<Utc>) -> String {
+pub(crate) fn moment(site: &SiteView, at: DateTime<Utc>) -> String {
     format!(
         "{} {}",
         view::display_date(site, &at),
@@ -907,14 +911,12 @@ async fn preview_article(
         dateline: Some(values.dateline.clone()).filter(|d| !d.is_empty()),
         source: Some(values.source.clone()).filter(|s| !s.is_empty()),
         tags: values
-            .tags
-            .split([',', '،'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| sahifa_store::Tag {
+            .tag_names()
+            .into_iter()
+            .map(|name| sahifa_store::Tag {
                 id: 0,
-                slug: sahifa_text::slug::slugify(t),
-                name: t.to_string(),
+                slug: sahifa_text::slug::slugify(&name),
+                name,
             })
             .collect(),
         created_at: now,

@@ -16,7 +16,6 @@ use sahifa_http::error::AppError;
 use sahifa_http::responses::see_other;
 use sahifa_http::state::AppState;
 use sahifa_newsroom::Actor;
-use sahifa_site::view;
 
 async fn editable_revisions(
     state: &AppState,
@@ -94,15 +93,7 @@ pub async fn list_revisions(
             id: r.id,
             number: count - at,
             who: r.user_name.as_deref(),
-            when: format!(
-                "{} {}",
-                view::display_date(&site, &r.created_at),
-                sahifa_text::dates::format_time(
-                    &r.created_at.with_timezone(&site.tz),
-                    site.lang,
-                    site.digits
-                )
-            ),
+            when: super::articles::moment(&site, r.created_at),
             title: &r.snapshot.title,
             status: r.snapshot.status.as_str(),
         })
@@ -220,10 +211,10 @@ fn push_span(spans: &mut Vec<DiffSpan>, op: &'static str, text: &str) {
 /// The text a reader sees of a snapshot's body: of its HTML, or of the Markdown of a
 /// revision saved before bodies became HTML.
 fn body_text(a: &ArticleInput) -> String {
-    if a.body_html.is_empty() {
-        sahifa_text::markdown::to_plain_text(&a.body_md)
-    } else {
-        sahifa_text::body::plain_text(&a.body_html)
+    use sahifa_newsroom::rendering::BodyInput;
+    match sahifa_newsroom::articles::body_of(a) {
+        BodyInput::Html(html) => sahifa_text::body::plain_text(&html),
+        BodyInput::Markdown(md) => sahifa_text::markdown::to_plain_text(&md),
     }
 }
 

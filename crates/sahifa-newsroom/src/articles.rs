@@ -738,8 +738,15 @@ async fn free_slug(tx: &mut Tx, base: &str, except: Option<i64>) -> Result<Strin
     })
 }
 
-/// Appends an audit entry about article `id`.
-async fn audit(tx: &mut Tx, actor: &Actor, action: &str, id: i64, title: &str) -> Result<()> {
+/// Appends an audit entry about article `id` (also for the front page's and the body
+/// conversion's writes).
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    title: &str,
+) -> Result<()> {
     insert_audit(
         tx,
         &AuditRecord {

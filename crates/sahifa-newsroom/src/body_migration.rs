@@ -8,7 +8,7 @@
 //! as before (its stored rendering), so the conversion can run in the background.
 
 use sahifa_store::articles as repo;
-use sahifa_store::newsroom::{AuditRecord, insert_audit, insert_revision};
+use sahifa_store::newsroom::insert_revision;
 use sahifa_store::{Article, ArticleInput, Dep};
 
 use crate::rendering::BodyInput;
@@ -59,15 +59,12 @@ impl Newsroom {
         insert_revision(&mut tx, id, None, &snapshot).await?;
         let status = article.summary.status;
         repo::record_event(&mut tx, id, "updated", Some(status), Some(status)).await?;
-        insert_audit(
+        crate::articles::audit(
             &mut tx,
-            &AuditRecord {
-                actor: crate::Actor::System.audit_name(),
-                action: "body-converted",
-                object_kind: "article",
-                object_id: Some(id),
-                detail: &article.summary.title,
-            },
+            &crate::Actor::System,
+            "body-converted",
+            id,
+            &article.summary.title,
         )
         .await?;
         tx.retire(vec![Dep::Article(id)]);

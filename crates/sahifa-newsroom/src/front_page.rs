@@ -19,7 +19,9 @@ use chrono::{DateTime, Duration, Utc};
 use sahifa_store::articles::state_for_update;
 use sahifa_store::front_page::{self as repo, FEATURED_MAX, HomePins};
 use sahifa_store::newsroom::{AuditRecord, insert_audit};
-use sahifa_store::{ArticleStatus, Dep, Tx};
+
+use crate::articles::audit;
+use sahifa_store::{ArticleStatus, Dep};
 
 use crate::{Actor, Capability, FieldError, Newsroom, NewsroomError, Result};
 
@@ -236,21 +238,6 @@ fn pins_detail(pins: &HomePins) -> String {
             .join(", ")
     };
     format!("lead {lead}; featured {featured}")
-}
-
-async fn audit(tx: &mut Tx, actor: &Actor, action: &str, id: i64, title: &str) -> Result<()> {
-    insert_audit(
-        tx,
-        &AuditRecord {
-            actor: actor.audit_name(),
-            action,
-            object_kind: "article",
-            object_id: Some(id),
-            detail: title,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]
