@@ -93,7 +93,7 @@
   var wrapper = el('div', { 'class': 'rte' }, [toolbar, editable]);
   textarea.parentNode.insertBefore(wrapper, textarea);
   textarea.hidden = true;
-  textarea.classList.add('rte-source');
+  textarea.classList.add('rte-html');
   doc.documentElement.classList.add('has-rte');
 
   try {
@@ -534,7 +534,7 @@
     ['h3', 'editor-h3', 'ع٣', function () { exec('formatBlock', 'h3'); }, 'Control+Alt+3'],
     ['bold', 'editor-bold', 'B', function () { exec('bold'); }, 'Control+B'],
     ['italic', 'editor-italic', 'I', function () { exec('italic'); }, 'Control+I'],
-    ['link', 'editor-link', '🔗', linkDialog, 'Control+K'],
+    ['link', 'editor-link', '↗', linkDialog, 'Control+K'],
     ['ul', 'editor-ul', '•', function () { exec('insertUnorderedList'); }, 'Control+Shift+8'],
     ['ol', 'editor-ol', '١.', function () { exec('insertOrderedList'); }, 'Control+Shift+7'],
     ['quote', 'editor-quote', '”', function () { exec('formatBlock', 'blockquote'); }],
@@ -547,7 +547,7 @@
         afterChange();
       }
     }],
-    ['image', 'editor-image', '🖼', function () { imageDialog(null); }],
+    ['image', 'editor-image', '▣', function () { imageDialog(null); }],
     ['embed', 'editor-embed', '▶', embedDialog],
     ['table', 'editor-table', '▦', function () {
       var head = escapeHtml(t('editor-table-header'));
