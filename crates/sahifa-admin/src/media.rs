@@ -561,18 +561,32 @@ pub enum IngestError {
     Refused(NewsroomError),
 }
 
-/// Writes a processed image (original and variants) to the media store and records it in
-/// the library for `actor`; returns its id. Files written for a record that then fails
-/// are removed. Uploads and the demo's images come in through here alike.
-pub async fn record_processed(
+/// A processed image whose files are in the media store, not yet in the library: the
+/// record to insert, and the files to remove if the record is never stored.
+#[derive(Debug)]
+pub struct StoredFiles {
+    /// The library record, ready to insert.
+    pub record: NewMedia,
+    written: Vec<MediaKey>,
+}
+
+impl StoredFiles {
+    /// Removes the files again (their record was not stored).
+    pub async fn discard(self, store: &MediaStore) {
+        remove_all(store, &self.written).await;
+    }
+}
+
+/// Writes a processed image (original and variants) to the media store under a fresh
+/// stem; returns the record that describes them. Nothing is left behind on failure.
+pub async fn store_files(
     store: &MediaStore,
-    newsroom: &sahifa_newsroom::Newsroom,
-    actor: &Actor,
     processed: &Processed,
     file_name: &str,
     alt: &str,
     caption: &str,
-) -> Result<i64, IngestError> {
+    uploaded_by: Option<i64>,
+) -> Result<StoredFiles, IngestError> {
     let stem: String = sahifa_http::auth::tokens::random_token()
         .chars()
         .take(16)
@@ -589,22 +603,40 @@ pub async fn record_processed(
             )));
         }
     };
-    let new = NewMedia {
-        stem,
-        kind: kind_name(processed.kind).to_string(),
-        width: i64::from(processed.width),
-        height: i64::from(processed.height),
-        bytes: processed.original.len() as i64,
-        variants,
-        alt: alt.to_string(),
-        caption: caption.to_string(),
-        original_name: file_name.to_string(),
-        uploaded_by: actor.user_id(),
-    };
-    match newsroom.record_upload(actor, &new).await {
+    Ok(StoredFiles {
+        record: NewMedia {
+            stem,
+            kind: kind_name(processed.kind).to_string(),
+            width: i64::from(processed.width),
+            height: i64::from(processed.height),
+            bytes: processed.original.len() as i64,
+            variants,
+            alt: alt.to_string(),
+            caption: caption.to_string(),
+            original_name: file_name.to_string(),
+            uploaded_by,
+        },
+        written,
+    })
+}
+
+/// Writes a processed image (original and variants) to the media store and records it in
+/// the library for `actor`; returns its id. Files written for a record that then fails
+/// are removed. Uploads and the demo's images come in through here alike.
+pub async fn record_processed(
+    store: &MediaStore,
+    newsroom: &sahifa_newsroom::Newsroom,
+    actor: &Actor,
+    processed: &Processed,
+    file_name: &str,
+    alt: &str,
+    caption: &str,
+) -> Result<i64, IngestError> {
+    let files = store_files(store, processed, file_name, alt, caption, actor.user_id()).await?;
+    match newsroom.record_upload(actor, &files.record).await {
         Ok(id) => Ok(id),
         Err(err) => {
-            remove_all(store, &written).await;
+            files.discard(store).await;
             Err(IngestError::Refused(err))
         }
     }

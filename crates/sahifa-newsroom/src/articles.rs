@@ -699,6 +699,13 @@ fn retired_by(id: i64, before: Option<&Listing>, after: Option<&Listing>) -> Vec
     deps.push(Dep::Latest);
     for listing in [before, after].into_iter().flatten() {
         deps.extend(listing.category_id.map(Dep::InCategory));
+        deps.extend(
+            listing
+                .extra_category_ids
+                .iter()
+                .copied()
+                .map(Dep::InCategory),
+        );
         deps.extend(listing.author_id.map(Dep::ByAuthor));
         deps.extend(listing.tag_ids.iter().copied().map(Dep::InTag));
     }
@@ -719,7 +726,7 @@ fn visibility_change(before: Option<ArticleStatus>, after: ArticleStatus) -> Sav
 
 /// A slug based on `base` that no other article uses (`base`, `base-2`, `base-3`, ...),
 /// chosen inside the transaction that writes it.
-async fn free_slug(tx: &mut Tx, base: &str, except: Option<i64>) -> Result<String> {
+pub(crate) async fn free_slug(tx: &mut Tx, base: &str, except: Option<i64>) -> Result<String> {
     for n in 1..1000 {
         let candidate = if n == 1 {
             base.to_string()

@@ -20,6 +20,7 @@ pub mod comments;
 pub mod editing;
 mod error;
 pub mod front_page;
+pub mod import;
 pub mod media;
 pub mod menus;
 pub mod pages;

@@ -19,11 +19,16 @@ const FROM_JOINED: &str = "FROM articles a \
      LEFT JOIN categories c ON c.id = a.category_id";
 
 /// The published articles an [`ArticleFilter`] selects ($1 category with its subcategories,
-/// $2 author, $3 tag; each NULL for any).
+/// as the primary category or one of the further ones; $2 author, $3 tag; each NULL for
+/// any).
 const LISTED: &str = "a.status = 'published' \
      AND ($1 IS NULL OR a.category_id IN (WITH RECURSIVE sub(id) AS ( \
         SELECT CAST($1 AS BIGINT) UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) \
-      SELECT id FROM sub)) \
+      SELECT id FROM sub) \
+      OR a.id IN (SELECT ac.article_id FROM article_categories ac WHERE ac.category_id IN ( \
+        WITH RECURSIVE sub(id) AS ( \
+        SELECT CAST($1 AS BIGINT) UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id) \
+        SELECT id FROM sub))) \
      AND ($2 IS NULL OR a.author_id = $2) \
      AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = $3))";
 
@@ -404,6 +409,8 @@ pub struct Listing {
     pub published_at: Option<DateTime<Utc>>,
     /// Its category.
     pub category_id: Option<i64>,
+    /// Its further categories (an imported article's other WordPress categories).
+    pub extra_category_ids: Vec<i64>,
     /// Its byline.
     pub author_id: Option<i64>,
     /// Its tags.
@@ -428,10 +435,17 @@ pub async fn listing_of(tx: &mut Tx, id: i64) -> Result<Option<Listing>> {
     .bind(id)
     .fetch_all(&mut *conn)
     .await)?;
+    let extra: Vec<(i64,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT category_id FROM article_categories WHERE article_id = $1 ORDER BY category_id"
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await)?;
     Ok(Some(Listing {
         public: ArticleStatus::parse(&status) == ArticleStatus::Published,
         published_at,
         category_id,
+        extra_category_ids: extra.into_iter().map(|(c,)| c).collect(),
         author_id,
         tag_ids: tags.into_iter().map(|(t,)| t).collect(),
     }))

@@ -350,6 +350,11 @@ pub async fn has_approved_from(tx: &mut Tx, email: &str) -> Result<bool> {
 
 /// Stores a comment; returns its id.
 pub async fn insert(tx: &mut Tx, c: &NewComment) -> Result<i64> {
+    insert_at(tx, c, now()).await
+}
+
+/// Inserts a comment written at `created_at` (an imported one keeps its own time).
+pub async fn insert_at(tx: &mut Tx, c: &NewComment, created_at: DateTime<Utc>) -> Result<i64> {
     let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
         "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
          user_id, is_staff, ip, user_agent, reason, created_at) \
@@ -367,7 +372,7 @@ pub async fn insert(tx: &mut Tx, c: &NewComment) -> Result<i64> {
     .bind(&c.ip)
     .bind(&c.user_agent)
     .bind(&c.reason)
-    .bind(now())
+    .bind(created_at)
     .fetch_one(&mut *conn)
     .await)
     .map_err(|e| StoreError::on_unique(e, Unique::Row))?;

@@ -40,6 +40,7 @@ pub mod comments;
 mod distribution;
 pub mod editing;
 pub mod front_page;
+pub mod imports;
 pub mod media;
 pub mod media_objects;
 pub mod menus;

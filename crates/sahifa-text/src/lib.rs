@@ -18,5 +18,6 @@ pub mod embeds;
 pub mod markdown;
 pub mod newsroom;
 pub mod numbers;
+pub mod old_urls;
 pub mod reading;
 pub mod slug;

@@ -88,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(pages::redirects::drop_trailing_slash))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            pages::redirects::old_site_urls,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             pages::errors::render_errors,
         ))
         // Pages arrive pre-compressed from the cache; this only compresses the rest (API

@@ -29,6 +29,12 @@ pub enum Command {
     Reindex,
     /// Import articles from a JSON Lines file (one JSON object per line).
     ImportJsonl(crate::import_jsonl::ImportArgs),
+    /// Import a WordPress export (Tools → Export → All content): articles, pages,
+    /// categories, tags, authors, comments and media, every old URL kept answering. All or
+    /// nothing; importing the same site again updates what changed.
+    ImportWxr(crate::wxr::ImportArgs),
+    /// Write the whole site as a WordPress export (WXR 1.2) that WordPress's importer reads.
+    ExportWxr(crate::wxr::ExportArgs),
     /// Manage newsroom accounts.
     #[command(subcommand)]
     User(crate::accounts::UserCommand),
@@ -49,6 +55,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::serve::run(&cli.global, *args).await,
         Command::Reindex => crate::search::reindex(&cli.global).await,
         Command::ImportJsonl(args) => crate::import_jsonl::run(&cli.global, args).await,
+        Command::ImportWxr(args) => crate::wxr::run_import(&cli.global, args).await,
+        Command::ExportWxr(args) => crate::wxr::run_export(&cli.global, args).await,
         Command::User(command) => crate::accounts::run_user(&cli.global, command).await,
         Command::Token(command) => crate::accounts::run_token(&cli.global, command).await,
         Command::Backup(args) => crate::backup::backup(&cli.global, args).await,

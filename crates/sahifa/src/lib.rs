@@ -13,3 +13,4 @@ pub mod import_jsonl;
 pub mod media_store;
 pub mod search;
 pub mod serve;
+pub mod wxr;

@@ -41,3 +41,4 @@ mod seo;
 mod stack;
 mod static_pages;
 mod telegram;
+mod wxr;
