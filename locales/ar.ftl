@@ -70,6 +70,7 @@ comments = التعليقات
 
 category-archive = قسم { $name }
 tag-archive = وسم: { $name }
+date-archive = أرشيف { $name }
 author-archive = مقالات { $name }
 no-articles = لا توجد مقالات هنا بعد.
 

@@ -66,6 +66,7 @@ comments = Comments
 
 category-archive = Section: { $name }
 tag-archive = Tag: { $name }
+date-archive = Archive: { $name }
 author-archive = Articles by { $name }
 no-articles = There are no articles here yet.
 

@@ -540,6 +540,21 @@ impl ImportSession {
         Ok(())
     }
 
+    /// Makes `zone` the site's time zone if it never had one set (the default is UTC):
+    /// the moved site keeps showing dates as its readers knew them. Returns whether it
+    /// was set.
+    pub async fn adopt_time_zone(&mut self, zone: &str) -> Result<bool> {
+        const KEY: &str = "site.time_zone";
+        if sahifa_store::settings::setting(&mut self.tx, KEY)
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        sahifa_store::settings::put(&mut self.tx, KEY, zone).await?;
+        Ok(true)
+    }
+
     /// Commits everything: one audit entry (`detail` says what came in), every cached page
     /// retired.
     pub async fn finish(mut self, detail: &str) -> Result<()> {

@@ -215,6 +215,40 @@ impl Db {
         })
     }
 
+    /// One page of the articles published from `from` (included) to `until` (excluded),
+    /// newest first: a date archive.
+    pub async fn published_between(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<ArticleSummary>> {
+        const WITHIN: &str =
+            "a.status = 'published' AND a.published_at >= $1 AND a.published_at < $2";
+        let list_sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {FROM_JOINED} WHERE {WITHIN} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
+        );
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {WITHIN}");
+        let rows: Vec<SummaryRow> = with_pool!(self, |pool| sqlx::query_as(&list_sql)
+            .bind(from)
+            .bind(until)
+            .bind(limit.max(0))
+            .bind(offset.max(0))
+            .fetch_all(pool)
+            .await)?;
+        let (total,): (i64,) = with_pool!(self, |pool| sqlx::query_as(&count_sql)
+            .bind(from)
+            .bind(until)
+            .fetch_one(pool)
+            .await)?;
+        Ok(Page {
+            items: rows.into_iter().map(Into::into).collect(),
+            total,
+        })
+    }
+
     /// The newest `limit` published articles `filter` selects, without counting them all:
     /// for blocks that show a few and never page (the home page's category blocks).
     pub async fn newest_published(

@@ -149,6 +149,32 @@ pub fn format_date(dt: &chrono::DateTime<chrono_tz::Tz>, lang: Lang, digits: Dig
     localize_digits(&text, digits)
 }
 
+/// A period of the calendar as a date archive names it: `"2026"`, `"مارس 2026"`,
+/// `"20 مارس 2026"` (`"20 March 2026"`), digits per `digits`. A month outside 1–12 is
+/// left out rather than guessed.
+pub fn format_period(
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+    lang: Lang,
+    digits: DigitStyle,
+) -> String {
+    let months = match lang {
+        Lang::Ar => &AR_MONTHS,
+        Lang::En => &EN_MONTHS,
+    };
+    let month_name = month
+        .and_then(|m| m.checked_sub(1))
+        .and_then(|m| months.get(m as usize))
+        .copied();
+    let text = match (day, month_name) {
+        (Some(d), Some(m)) => format!("{d} {m} {year}"),
+        (None, Some(m)) => format!("{m} {year}"),
+        _ => year.to_string(),
+    };
+    localize_digits(&text, digits)
+}
+
 /// Formats the local wall-clock time of `dt` as 24-hour `HH:MM`, e.g.
 /// `"10:30"` or `"09:05"`, with digits per `digits`.
 ///

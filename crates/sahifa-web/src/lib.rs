@@ -65,6 +65,15 @@ pub fn router(state: AppState) -> Router {
         .route("/tag/{slug}", get(pages::archive::show_tag))
         .route("/author/{slug}", get(pages::archive::show_author))
         .route("/page/{slug}", get(pages::static_page::show_page))
+        .route("/archive/{year}", get(pages::date_archive::show_year))
+        .route(
+            "/archive/{year}/{month}",
+            get(pages::date_archive::show_month),
+        )
+        .route(
+            "/archive/{year}/{month}/{day}",
+            get(pages::date_archive::show_day),
+        )
         .route("/static/{*path}", get(files::serve_asset))
         .route("/media/{*path}", get(files::serve_media))
         .route("/healthz", get(healthz))

@@ -94,10 +94,38 @@ pub struct ProfileLink {
     url: String,
 }
 
+impl<'a> ArchivePage<'a> {
+    /// An archive page without an author's profile (a date archive).
+    pub fn new(
+        archive: ArchiveHeading<'a>,
+        articles: Vec<Card>,
+        pagination: Option<Pagination>,
+    ) -> ArchivePage<'a> {
+        ArchivePage {
+            archive,
+            articles,
+            pagination,
+            profile: None,
+            seo: None,
+        }
+    }
+}
+
+impl<'a> ArchiveHeading<'a> {
+    /// The heading of an archive of `kind` (`category`, `tag`, `author`, `date`).
+    pub fn new(kind: &'static str, name: &'a str, description: Option<&'a str>) -> Self {
+        ArchiveHeading {
+            kind,
+            name,
+            description,
+        }
+    }
+}
+
 /// What the archive is of.
 #[derive(Debug, Serialize)]
 pub struct ArchiveHeading<'a> {
-    /// `category`, `tag` or `author`.
+    /// `category`, `tag`, `author` or `date`.
     kind: &'static str,
     name: &'a str,
     /// `None` when the subject has none.

@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod article;
+pub mod date_archive;
 pub mod errors;
 pub mod home;
 pub mod redirects;

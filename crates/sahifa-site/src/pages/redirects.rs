@@ -127,6 +127,10 @@ pub async fn old_site_urls(
     if let Some(location) = old_location(&state, &key).await {
         return moved_permanently(&location);
     }
+    // WordPress's date archives (`/2026/03/20/`) go to this site's.
+    if let Some(location) = super::date_archive::wordpress_date_archive(&key) {
+        return moved_permanently(&location);
+    }
     // WordPress's resized copies (`a-150x150.jpg`) of an imported upload go to the upload.
     if key.contains("/wp-content/uploads/") {
         let original = sahifa_text::old_urls::upload_original(&key);

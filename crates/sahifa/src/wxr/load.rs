@@ -265,6 +265,14 @@ pub async fn write_terms(
         )
         .await?;
     }
+    if let Some(zone) = cx.survey.offset.and_then(wp::zone_of_offset)
+        && zone != "UTC"
+        && session.adopt_time_zone(&zone).await?
+    {
+        report.warn(format!(
+            "the site's time zone is now {zone}, the old site's offset from UTC; choose its real zone (e.g. Asia/Riyadh) in the settings"
+        ));
+    }
     // The old addresses of the files brought over (their resized copies are found from
     // these when asked for).
     let mut uploads: Vec<(&String, i64)> = cx.uploads.iter().map(|(k, (id, _))| (k, *id)).collect();

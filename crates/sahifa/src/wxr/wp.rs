@@ -81,6 +81,21 @@ pub fn moment(gmt: &str, local: &str, offset: Option<FixedOffset>) -> Option<Dat
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// A time zone with `offset` all year (`Etc/GMT-3` is UTC+03:00: POSIX signs are
+/// inverted), for a whole number of hours; `None` otherwise.
+pub fn zone_of_offset(offset: FixedOffset) -> Option<String> {
+    let seconds = offset.local_minus_utc();
+    if seconds == 0 {
+        return Some("UTC".to_string());
+    }
+    if seconds % 3600 != 0 {
+        return None;
+    }
+    let hours = -seconds / 3600;
+    let name = format!("Etc/GMT{hours:+}");
+    name.parse::<chrono_tz::Tz>().ok().map(|_| name)
+}
+
 /// A slug as WordPress stores it (percent-encoded UTF-8) as text; one that does not
 /// decode stays as it is.
 pub fn decoded(slug: &str) -> String {
@@ -116,6 +131,11 @@ mod tests {
             Some("2026-02-28T23:30:00+00:00".to_string())
         );
         assert_eq!(moment("", "", None), None);
+        assert_eq!(
+            riyadh.and_then(zone_of_offset).as_deref(),
+            Some("Etc/GMT-3")
+        );
+        assert_eq!(FixedOffset::east_opt(12600).and_then(zone_of_offset), None);
         assert_eq!(slug_for("%D8%B9%D8%A7%D8%AC%D9%84", "x", "post-1"), "عاجل");
         assert_eq!(slug_for("", "!!!", "post-1"), "post-1");
         assert_eq!(

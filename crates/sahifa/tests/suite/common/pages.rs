@@ -50,6 +50,7 @@ pub async fn public_pages(app: &TestApp) -> Vec<(&'static str, String)> {
     let article = app.article_url("لافروف").await;
     let author = first_href(app, &article, "/author/").await;
     let tag = first_href(app, &article, "/tag/").await;
+    let date_archive = date_archive_of(app, &article).await;
     vec![
         ("home", "/".into()),
         ("article", article),
@@ -62,6 +63,7 @@ pub async fn public_pages(app: &TestApp) -> Vec<(&'static str, String)> {
         ("search", format!("/search?q={}", q("إيران"))),
         ("search-empty", format!("/search?q={}", q("زرافةمجهولة"))),
         ("static-page", format!("/page/{}", q("من-نحن"))),
+        ("date-archive", date_archive),
         ("not-found", "/no-such-page".into()),
     ]
 }
@@ -100,6 +102,36 @@ async fn front_page_as_a_desk_sets_it(app: &TestApp) {
         .set_home_pins(&system, Some(lead), vec![breaking])
         .await
         .expect("pins");
+}
+
+/// The month archive (`/archive/2026/11`) of the published article at `url`, in the
+/// demo site's time zone.
+async fn date_archive_of(app: &TestApp, url: &str) -> String {
+    use chrono::Datelike;
+    let slug = url.trim_start_matches("/article/");
+    let slug = percent_encoding::percent_decode_str(slug)
+        .decode_utf8_lossy()
+        .to_string();
+    let article = app
+        .db
+        .published_article(&slug)
+        .await
+        .expect("read")
+        .expect("published");
+    let zone: chrono_tz::Tz = app
+        .db
+        .site_settings()
+        .await
+        .expect("settings")
+        .time_zone
+        .parse()
+        .unwrap_or(chrono_tz::UTC);
+    let at = article
+        .summary
+        .published_at
+        .expect("a publication time")
+        .with_timezone(&zone);
+    format!("/archive/{:04}/{:02}", at.year(), at.month())
 }
 
 /// `text` percent-encoded for a path segment or query value.

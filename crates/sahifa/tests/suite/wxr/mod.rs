@@ -3,6 +3,7 @@
 //! site in each common permalink structure, malformed files, old URLs, the round trip.
 
 mod arabic_site;
+mod archive;
 mod fixtures;
 mod old_urls;
 mod refusals;
@@ -31,14 +32,24 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// Runs `sahifa import-wxr FILE ARGS…` against `test_db`, in this process, as the binary
 /// parses it.
 pub async fn import(test_db: &TestDb, file: &Path, args: &[&str]) -> anyhow::Result<Report> {
-    let data_dir = test_db.dir.path().to_str().expect("utf-8 path").to_string();
+    import_at(&test_db.url, test_db.dir.path(), file, args).await
+}
+
+/// [`import`] into the database at `url` with data dir `data_dir`.
+pub async fn import_at(
+    url: &str,
+    data_dir: &Path,
+    file: &Path,
+    args: &[&str],
+) -> anyhow::Result<Report> {
+    let data_dir = data_dir.to_str().expect("utf-8 path").to_string();
     let file = file.to_str().expect("utf-8 path").to_string();
     let mut argv = vec![
         "sahifa",
         "--data-dir",
         &data_dir,
         "--database-url",
-        &test_db.url,
+        url,
         "import-wxr",
         &file,
     ];

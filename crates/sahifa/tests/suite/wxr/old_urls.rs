@@ -143,6 +143,27 @@ async fn every_old_link_answers(t: TestDb, structure: Permalinks, with_uploads: 
     assert!(team.starts_with("/page/"), "{team}");
     assert!(body.contains("رئيس التحرير"));
     moves(&app, "/?page_id=110").await;
+    // Date archives, in the moved site's calendar (its +03:00 became the site's zone):
+    // the oil story went out at 00:30 on 20 March there, 21:30 on the 19th in UTC.
+    let (day, body) = moves(&app, "/2026/03/20/").await;
+    assert_eq!(day, "/archive/2026/03/20");
+    assert!(body.contains("ارتفاع أسعار"), "the day's story is listed");
+    assert!(
+        body.contains("أرشيف 20 مارس 2026") || body.contains("أرشيف ٢٠ مارس ٢٠٢٦"),
+        "{body}"
+    );
+    let (_, body) = moves(&app, "/2026/03/").await;
+    assert!(
+        body.contains("الدوري ينطلق"),
+        "the month lists both stories"
+    );
+    assert!(body.contains("ارتفاع أسعار"));
+    let body = app.page("/archive/2026/03/19", 200).await;
+    assert!(
+        !body.contains("ارتفاع أسعار"),
+        "not on the 19th in the site's calendar"
+    );
+    moves(&app, "/2026/").await;
     // What readers never saw stays unseen: a draft, a private post, a scheduled one.
     for hidden in ["/?p=103", "/?p=104", "/?p=102"] {
         let status = app.get(hidden).await.status().as_u16();
