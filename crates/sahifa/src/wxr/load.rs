@@ -307,7 +307,21 @@ pub async fn redirect(
         None => (path, None),
     };
     if let Some(key) = sahifa_text::old_urls::key(path, query) {
-        let outcome = session.legacy_url(&key, target, replace).await?;
+        record(session, report, key, target, replace).await?;
+    }
+    Ok(())
+}
+
+/// Records old URL `key` (counted once per run however many objects claim it).
+async fn record(
+    session: &mut ImportSession,
+    report: &mut Report,
+    key: String,
+    target: LegacyTarget,
+    replace: bool,
+) -> anyhow::Result<()> {
+    let outcome = session.legacy_url(&key, target, replace).await?;
+    if report.seen_redirects.insert(key) {
         report.count("redirects", outcome);
     }
     Ok(())
@@ -322,8 +336,7 @@ async fn redirect_url(
     replace: bool,
 ) -> anyhow::Result<()> {
     if let Some(key) = sahifa_text::old_urls::key_of_url(url) {
-        let outcome = session.legacy_url(&key, target, replace).await?;
-        report.count("redirects", outcome);
+        record(session, report, key, target, replace).await?;
     }
     Ok(())
 }
@@ -414,6 +427,9 @@ pub async fn write_items(
         let body = convert_body(cx, &item, &own);
         report.old_host_references += body.old_host_references as u64;
         if item.post_type == "page" {
+            for meta in &item.meta {
+                report.meta(&meta.key);
+            }
             if !item.comments.is_empty() {
                 for _ in &item.comments {
                     report.skip("comments on pages (pages have no comments here)");
@@ -569,6 +585,9 @@ async fn write_post(
         image,
         comments_closed: item.comment_status == "closed",
     };
+    for meta in &item.meta {
+        report.meta(&meta.key);
+    }
     let key = item_key(item);
     let (id, outcome) = session.article(&key, &import).await?;
     report.count("articles", outcome);
@@ -584,8 +603,7 @@ async fn write_post(
     if let Some(key) = sahifa_text::old_urls::key_of_url(&item.guid)
         && key.starts_with("/?")
     {
-        let outcome = session.legacy_url(&key, target, false).await?;
-        report.count("redirects", outcome);
+        record(session, report, key, target, false).await?;
     }
     // Former slugs answer too, never over an address that names something else.
     for old in item.meta.iter().filter(|m| m.key == "_wp_old_slug") {

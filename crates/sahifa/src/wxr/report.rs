@@ -1,6 +1,6 @@
 //! What an import did, counted per kind, and how it is printed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use sahifa_newsroom::import::Outcome;
 
@@ -27,7 +27,25 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Body references still pointing at the old host.
     pub old_host_references: u64,
+    /// Post meta keys that have no place here, with how many values each (at most
+    /// [`META_KEYS_KEPT`] distinct keys are named; the rest are counted under `…`).
+    pub unknown_meta: BTreeMap<String, u64>,
+    /// Old URLs this run has recorded already (several objects can claim one, e.g. an
+    /// author's login and slug): each is counted once.
+    pub seen_redirects: HashSet<String>,
 }
+
+/// Distinct unknown meta keys the report names.
+const META_KEYS_KEPT: usize = 200;
+
+/// Post meta the import reads; every other key is reported as skipped.
+const KNOWN_META: [&str; 5] = [
+    "_thumbnail_id",
+    "_wp_old_slug",
+    "_wp_attachment_image_alt",
+    "_wp_attached_file",
+    "_wp_attachment_metadata",
+];
 
 /// Warnings printed at most; the rest are counted.
 const WARNINGS_SHOWN: usize = 50;
@@ -63,6 +81,26 @@ impl Report {
         }
     }
 
+    /// Counts a post meta value, if it is one the import has no use for.
+    pub fn meta(&mut self, key: &str) {
+        if KNOWN_META.contains(&key) {
+            return;
+        }
+        // `_oembed_<md5>` and the like: one key per embed, one kind of data.
+        let key = match key.rsplit_once('_') {
+            Some((stem, hash))
+                if hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                format!("{stem}_…")
+            }
+            _ => key.to_string(),
+        };
+        let key = key.as_str();
+        let named = self.unknown_meta.len() < META_KEYS_KEPT || self.unknown_meta.contains_key(key);
+        let key = if named { key } else { "…" };
+        *self.unknown_meta.entry(key.to_string()).or_default() += 1;
+    }
+
     /// Notes a warning.
     pub fn warn(&mut self, warning: String) {
         self.warnings.push(warning);
@@ -82,11 +120,26 @@ impl Report {
                 "  {kind:<11} {created:>7} new, {updated} updated, {unchanged} unchanged\n"
             ));
         }
-        if !self.skipped.is_empty() {
+        if !self.skipped.is_empty() || !self.unknown_meta.is_empty() {
             out.push_str("skipped\n");
             for (reason, n) in &self.skipped {
                 out.push_str(&format!("  {n:>7} {reason}\n"));
             }
+        }
+        if !self.unknown_meta.is_empty() {
+            let total: u64 = self.unknown_meta.values().sum();
+            let mut keys: Vec<(&String, &u64)> = self.unknown_meta.iter().collect();
+            keys.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let shown: Vec<String> = keys
+                .iter()
+                .take(8)
+                .map(|(k, n)| format!("{k} ×{n}"))
+                .collect();
+            out.push_str(&format!(
+                "  {total:>7} post meta values with no place here (custom fields, plugin data: {}{})\n",
+                shown.join(", "),
+                if keys.len() > 8 { ", …" } else { "" }
+            ));
         }
         if self.old_host_references > 0 {
             out.push_str(&format!(

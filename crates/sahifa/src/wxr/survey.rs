@@ -94,7 +94,7 @@ pub fn survey(
                     add_term(&mut survey, term, true);
                 }
                 TermKind::Category | TermKind::Tag => report.skip("term without a slug"),
-                TermKind::Other(name) => report.skip(&format!("term of taxonomy {name}")),
+                TermKind::Other(name) => report.skip(&format!("terms of taxonomy {name}")),
             },
             Entry::Item(item) => {
                 let base = old_base_override

@@ -457,3 +457,77 @@ both_backends!(
         assert!(body.contains("بقوة"));
     }
 );
+
+both_backends!(
+    an_old_base_url_that_differs_from_the_file,
+    |t: TestDb| async move {
+        // The export names its staging host; the site really lived (and its bodies point) at
+        // www.: --old-base-url says so, and the uploads are found and rewritten.
+        let dir = tempfile::tempdir().expect("tmp");
+        let staged = arabic_site::export(Permalinks::PostName)
+            .replace(
+                "<wp:base_site_url>https://news.example.com",
+                "<wp:base_site_url>https://staging.example.net",
+            )
+            .replace(
+                "<wp:base_blog_url>https://news.example.com",
+                "<wp:base_blog_url>https://staging.example.net",
+            );
+        let file = write_file(dir.path(), "site.xml", &staged);
+        let uploads = dir.path().join("uploads/2026/03");
+        std::fs::create_dir_all(&uploads).expect("uploads");
+        let photo = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        photo
+            .save_with_format(uploads.join("oil.jpg"), image::ImageFormat::Jpeg)
+            .expect("photo");
+        let uploads_arg = dir
+            .path()
+            .join("uploads")
+            .to_str()
+            .expect("path")
+            .to_string();
+        let without = import(&t, &file, &["--dry-run", "--uploads", &uploads_arg])
+            .await
+            .expect("a dry run");
+        assert_eq!(
+            without.of("media")[0],
+            0,
+            "the staging host's uploads are not the bodies'"
+        );
+        let report = import(
+            &t,
+            &file,
+            &[
+                "--uploads",
+                &uploads_arg,
+                "--old-base-url",
+                "https://news.example.com",
+            ],
+        )
+        .await
+        .expect("imports");
+        assert_eq!(report.of("media")[0], 1);
+        assert_eq!(report.old_host_references, 0);
+        let body = one_string(
+            &t,
+            "SELECT body_html FROM articles WHERE slug = 'عاجل-ارتفاع-أسعار-النفط'",
+        )
+        .await;
+        assert!(body.contains("/media/uploads/"), "{body}");
+        assert!(!body.contains("news.example.com/wp-content"), "{body}");
+        // The featured image is the imported file, its alt text the attachment's.
+        let image = one_string(
+            &t,
+            "SELECT image_alt FROM articles WHERE slug = 'عاجل-ارتفاع-أسعار-النفط'",
+        )
+        .await;
+        assert_eq!(image, "ناقلة نفط");
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM articles WHERE image_media_id IS NOT NULL")
+                .await,
+            1
+        );
+    }
+);

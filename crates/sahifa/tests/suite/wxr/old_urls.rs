@@ -105,6 +105,19 @@ async fn every_old_link_answers(t: TestDb, structure: Permalinks, with_uploads: 
     let (by_id, page) = moves(&app, "/?p=101").await;
     assert_eq!(by_id, moves(&app, &path_of(&oil)).await.0);
     assert!(page.contains("ارتفعت أسعار النفط"), "the old story itself");
+    // Its Hijri date is the day its readers saw: 00:30 on 20 March 2026 in +03:00 is the
+    // first of Shawwal (Eid al-Fitr); in UTC it was still the evening of 19 March.
+    let digits = sahifa_text::digits::DigitStyle::default();
+    let hijri = |d: u32| {
+        sahifa_text::dates::format_hijri(
+            chrono::NaiveDate::from_ymd_opt(2026, 3, d).expect("a date"),
+            sahifa_text::dates::Lang::Ar,
+            digits,
+        )
+    };
+    assert_ne!(hijri(20), hijri(19));
+    assert!(page.contains(&hijri(20)), "{} on the page", hijri(20));
+    assert!(!page.contains(&hijri(19)), "not {}", hijri(19));
     moves(&app, "/?p=105").await;
     if structure == Permalinks::PostName {
         // The former slug of the oil story.
