@@ -34,9 +34,9 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// The ids terms and authors got here.
+/// The ids terms, authors and comments got here, by their keys in the file.
 #[derive(Default)]
-struct Ids {
+pub struct Ids {
     categories: HashMap<String, i64>,
     tags: HashMap<String, i64>,
     authors: HashMap<String, i64>,
@@ -56,11 +56,7 @@ pub async fn write_terms(
     session: &mut ImportSession,
     cx: &Context<'_>,
     report: &mut Report,
-) -> anyhow::Result<(
-    HashMap<String, i64>,
-    HashMap<String, i64>,
-    HashMap<String, i64>,
-)> {
+) -> anyhow::Result<Ids> {
     let mut ids = Ids::default();
     for author in &cx.survey.authors {
         let name = if author.display_name.trim().is_empty() {
@@ -291,7 +287,7 @@ pub async fn write_terms(
     ] {
         redirect(session, report, path, LegacyTarget::SiteFeed, true).await?;
     }
-    Ok((ids.categories, ids.tags, ids.authors))
+    Ok(ids)
 }
 
 /// Records old URL `path` (already a key, or made one here) for `target`.
@@ -342,24 +338,15 @@ async fn redirect_url(
 }
 
 /// Streams the items of `source` into the session.
-#[allow(clippy::too_many_arguments)]
 pub async fn write_items(
     session: &mut ImportSession,
     cx: &Context<'_>,
     source: impl BufRead,
-    categories: &HashMap<String, i64>,
-    tags: &HashMap<String, i64>,
-    authors: &HashMap<String, i64>,
+    mut ids: Ids,
     report: &mut Report,
     mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<()> {
     let mut reader = Reader::new(source);
-    let mut ids = Ids {
-        categories: categories.clone(),
-        tags: tags.clone(),
-        authors: authors.clone(),
-        comments: HashMap::new(),
-    };
     let mut pages: Vec<HeldPage> = Vec::new();
     let mut sticky: Vec<i64> = Vec::new();
     let mut post_attachments: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();

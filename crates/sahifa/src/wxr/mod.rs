@@ -153,14 +153,12 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<Report
     };
     let importing = bar(size, "importing");
     let written: anyhow::Result<()> = async {
-        let (categories, tags, authors) = load::write_terms(&mut session, &cx, &mut report).await?;
+        let ids = load::write_terms(&mut session, &cx, &mut report).await?;
         load::write_items(
             &mut session,
             &cx,
             open(&args.file)?,
-            &categories,
-            &tags,
-            &authors,
+            ids,
             &mut report,
             |bytes, items| {
                 importing.set_position(bytes);

@@ -49,7 +49,10 @@ async fn round_trip(first: TestDb, second: TestDb, file: &std::path::Path) {
     let text = std::fs::read_to_string(&exported).expect("the export");
     assert!(text.contains("<wp:wxr_version>1.2</wp:wxr_version>"));
     // Bodies go out as Custom HTML blocks: WordPress shows them as they are.
-    assert!(text.contains("<!-- wp:html -->"), "bodies as Custom HTML blocks");
+    assert!(
+        text.contains("<!-- wp:html -->"),
+        "bodies as Custom HTML blocks"
+    );
     import(&second, &exported, &[])
         .await
         .expect("the export imports");
