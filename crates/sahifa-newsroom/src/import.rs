@@ -18,13 +18,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sahifa_store::articles::{self as repo, ArticleWrite};
 use sahifa_store::comments::set_closed;
 use sahifa_store::imports::{self, ImportTable, LegacyTarget};
-use sahifa_store::newsroom::{AuditRecord, insert_audit, insert_revision};
+use sahifa_store::newsroom::{AuditRecord, insert_audit};
 use sahifa_store::pages::{PageStatus, PageWrite};
 use sahifa_store::taxonomy::CategoryWrite;
 use sahifa_store::users::{Role, UserWrite};
-use sahifa_store::{
-    ArticleInput, ArticleStatus, CommentStatus, Image, NewComment, NewMedia, Tx, telegram,
-};
+use sahifa_store::{ArticleInput, ArticleStatus, CommentStatus, Image, NewComment, NewMedia, Tx};
 
 use crate::{Newsroom, Result};
 
@@ -134,7 +132,22 @@ pub struct CommentImport {
 pub struct ImportSession {
     tx: Tx,
     source: String,
+    /// Tag ids by slug, so an archive's thousands of uses of one tag look it up once.
+    tags: std::collections::HashMap<String, i64>,
+    /// Map entries not yet written: `(kind, key) → (id, fingerprint)`, written a batch at
+    /// a time (see [`imports::remember_many`]) and read from here meanwhile.
+    pending: std::collections::HashMap<(String, String), (i64, String)>,
+    /// Each article's event, skipped channel post and first revision, held for a batch.
+    trail: imports::ArticleTrail,
+    /// This site was never imported before: nothing is mapped but what this run maps.
+    first_import: bool,
+    /// Posts and pages this run mapped (kept for a first import, where every other one is
+    /// known to be new without asking the database).
+    items_mapped: std::collections::HashSet<(String, String)>,
 }
+
+/// Map entries held before they are written in one statement.
+const PENDING_MAX: usize = 500;
 
 /// The fingerprint of what is imported: an object imported again with the same one is
 /// left as it is, without a write.
@@ -147,9 +160,16 @@ fn fingerprint(value: &impl std::fmt::Debug) -> String {
 impl Newsroom {
     /// Opens an import of the site `source` (its base URL: what keys the old ids).
     pub async fn begin_import(&self, source: &str) -> Result<ImportSession> {
+        let mut tx = self.db().begin_bulk().await?;
+        let first_import = !imports::source_known(&mut tx, source).await?;
         Ok(ImportSession {
-            tx: self.db().begin().await?,
+            tx,
             source: source.to_string(),
+            tags: std::collections::HashMap::new(),
+            pending: std::collections::HashMap::new(),
+            first_import,
+            items_mapped: std::collections::HashSet::new(),
+            trail: imports::ArticleTrail::default(),
         })
     }
 }
@@ -162,10 +182,14 @@ impl ImportSession {
     }
 
     async fn existing(&mut self, kind: &str, key: &str) -> Result<Option<(i64, String)>> {
-        let Some((id, print)) = imports::mapped(&mut self.tx, &self.source, kind, key).await?
-        else {
+        let entry = (kind.to_string(), key.to_string());
+        if let Some(found) = self.pending.get(&entry) {
+            return Ok(Some(found.clone()));
+        }
+        let item = matches!(kind, "post" | "page");
+        if self.first_import && item && !self.items_mapped.contains(&entry) {
             return Ok(None);
-        };
+        }
         let table = match kind {
             "post" => ImportTable::Articles,
             "page" => ImportTable::Pages,
@@ -175,13 +199,30 @@ impl ImportSession {
             "comment" => ImportTable::Comments,
             _ => ImportTable::Media,
         };
-        Ok(imports::row_exists(&mut self.tx, table, id)
-            .await?
-            .then_some((id, print)))
+        Ok(imports::mapped(&mut self.tx, &self.source, kind, key, table).await?)
     }
 
     async fn remember(&mut self, kind: &str, key: &str, id: i64, print: &str) -> Result<()> {
-        imports::remember(&mut self.tx, &self.source, kind, key, id, print).await?;
+        if self.first_import && matches!(kind, "post" | "page") {
+            self.items_mapped
+                .insert((kind.to_string(), key.to_string()));
+        }
+        self.pending
+            .insert((kind.to_string(), key.to_string()), (id, print.to_string()));
+        if self.pending.len() >= PENDING_MAX {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the map entries held so far.
+    async fn flush(&mut self) -> Result<()> {
+        let rows: Vec<(String, String, i64, String)> = self
+            .pending
+            .drain()
+            .map(|((kind, key), (id, print))| (kind, key, id, print))
+            .collect();
+        imports::remember_many(&mut self.tx, &self.source, &rows).await?;
         Ok(())
     }
 
@@ -342,14 +383,18 @@ impl ImportSession {
             return Ok((*id, Outcome::Unchanged));
         }
         let current_id = current.as_ref().map(|(id, _)| *id);
-        let slug = crate::articles::free_slug(&mut self.tx, &a.slug, current_id).await?;
+        // A new article tries its own slug first and looks for a free one only if taken.
+        let slug = match current_id {
+            Some(_) => crate::articles::free_slug(&mut self.tx, &a.slug, current_id).await?,
+            None => a.slug.clone(),
+        };
         let (primary, extra) = match a.category_ids.split_first() {
             Some((first, rest)) => (Some(*first), rest.to_vec()),
             None => (None, Vec::new()),
         };
         let published_at = a.published_at.map(|t| t.trunc_subsecs(0));
-        let row = ArticleWrite {
-            slug: slug.clone(),
+        let mut row = ArticleWrite {
+            slug,
             title: a.title.clone(),
             lead: a.lead.clone(),
             body_html: a.body_html.clone(),
@@ -370,26 +415,48 @@ impl ImportSession {
                     .await?
                     .map(|s| s.status());
                 repo::update(&mut self.tx, id, &row).await?;
-                repo::record_event(&mut self.tx, id, "updated", before, Some(a.status)).await?;
+                self.trail.events.push((id, "updated", before, a.status));
                 (id, Outcome::Updated)
             }
             None => {
-                let id =
-                    repo::insert(&mut self.tx, &row, None, a.created_at.trunc_subsecs(0)).await?;
-                repo::record_event(&mut self.tx, id, "created", None, Some(a.status)).await?;
+                let created_at = a.created_at.trunc_subsecs(0);
+                let id = match repo::insert_if_slug_free(&mut self.tx, &row, None, created_at)
+                    .await?
+                {
+                    Some(id) => id,
+                    None => {
+                        row.slug = crate::articles::free_slug(&mut self.tx, &a.slug, None).await?;
+                        repo::insert(&mut self.tx, &row, None, created_at).await?
+                    }
+                };
+                self.trail.events.push((id, "created", None, a.status));
                 (id, Outcome::Created)
             }
         };
-        telegram::never_post(&mut self.tx, id, "imported").await?;
+        let slug = row.slug.clone();
+        self.trail.never_post.push(id);
         let mut tag_ids = Vec::with_capacity(a.tags.len());
         for (tag_slug, name) in &a.tags {
-            let tag = sahifa_store::taxonomy::ensure_tag(&mut self.tx, tag_slug, name).await?;
-            if !tag_ids.contains(&tag.id) {
-                tag_ids.push(tag.id);
+            let tag_id = match self.tags.get(tag_slug) {
+                Some(id) => *id,
+                None => {
+                    let tag =
+                        sahifa_store::taxonomy::ensure_tag(&mut self.tx, tag_slug, name).await?;
+                    self.tags.insert(tag_slug.clone(), tag.id);
+                    tag.id
+                }
+            };
+            if !tag_ids.contains(&tag_id) {
+                tag_ids.push(tag_id);
             }
         }
-        repo::set_tags(&mut self.tx, id, &tag_ids).await?;
-        imports::set_extra_categories(&mut self.tx, id, &extra).await?;
+        let fresh = outcome == Outcome::Created;
+        if fresh {
+            imports::add_tags(&mut self.tx, id, &tag_ids).await?;
+        } else {
+            repo::set_tags(&mut self.tx, id, &tag_ids).await?;
+        }
+        imports::set_extra_categories(&mut self.tx, id, &extra, fresh).await?;
         if a.comments_closed || outcome == Outcome::Updated {
             set_closed(&mut self.tx, id, a.comments_closed).await?;
         }
@@ -408,7 +475,12 @@ impl ImportSession {
             published_at,
             image: row.image.clone(),
         };
-        insert_revision(&mut self.tx, id, None, &snapshot).await?;
+        let snapshot = serde_json::to_string(&snapshot)
+            .map_err(|e| crate::NewsroomError::Internal(e.to_string()))?;
+        self.trail.revisions.push((id, snapshot));
+        if self.trail.len() >= PENDING_MAX {
+            imports::write_trail(&mut self.tx, &mut self.trail).await?;
+        }
         self.remember("post", key, id, &print).await?;
         Ok((id, outcome))
     }
@@ -465,9 +537,20 @@ impl ImportSession {
     }
 
     /// Imports a comment (keyed by its old id).
-    pub async fn comment(&mut self, key: &str, c: &CommentImport) -> Result<(i64, Outcome)> {
+    /// `on_new_article`: the article was created by this import just now, so none of its
+    /// comments can be here yet (and none is looked up).
+    pub async fn comment(
+        &mut self,
+        key: &str,
+        c: &CommentImport,
+        on_new_article: bool,
+    ) -> Result<(i64, Outcome)> {
         let print = fingerprint(c);
-        let current = self.existing("comment", key).await?;
+        let current = if on_new_article {
+            None
+        } else {
+            self.existing("comment", key).await?
+        };
         if let Some((id, old)) = &current
             && *old == print
         {
@@ -500,6 +583,30 @@ impl ImportSession {
         };
         self.remember("comment", key, id, &print).await?;
         Ok((id, outcome))
+    }
+
+    /// [`ImportSession::legacy_url`] for several old URLs at once (one statement for
+    /// those new to the table); the outcomes in the order given.
+    pub async fn legacy_urls(
+        &mut self,
+        rows: &[(String, LegacyTarget, bool)],
+    ) -> Result<Vec<Outcome>> {
+        let mut unique: Vec<(String, LegacyTarget)> = Vec::with_capacity(rows.len());
+        for (path, target, _) in rows {
+            if !unique.iter().any(|(p, _)| p == path) {
+                unique.push((path.clone(), *target));
+            }
+        }
+        let added = imports::add_legacy_urls(&mut self.tx, &unique).await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for (path, target, replace) in rows {
+            if added.contains(path) {
+                outcomes.push(Outcome::Created);
+            } else {
+                outcomes.push(self.legacy_url(path, *target, *replace).await?);
+            }
+        }
+        Ok(outcomes)
     }
 
     /// Makes the old URL `path` (normalised) answer with `target`; with `replace` false,
@@ -558,6 +665,8 @@ impl ImportSession {
     /// Commits everything: one audit entry (`detail` says what came in), every cached page
     /// retired.
     pub async fn finish(mut self, detail: &str) -> Result<()> {
+        self.flush().await?;
+        imports::write_trail(&mut self.tx, &mut self.trail).await?;
         insert_audit(
             &mut self.tx,
             &AuditRecord {

@@ -126,9 +126,29 @@ impl Db {
     /// The transaction owns its pooled connection and hands it back only when it ended
     /// cleanly (see [`Tx`]); a storage fault already at `BEGIN` closes the connection.
     pub async fn begin(&self) -> Result<Tx> {
+        self.begin_with(false).await
+    }
+
+    /// [`Db::begin`] for one very large transaction (a site import): on SQLite its
+    /// connection gets a 64 MiB page cache and keeps statement journals in memory (SQLite
+    /// decides where they go when the transaction begins, so this is set before `BEGIN`),
+    /// and it is closed instead of pooled afterwards, so no other work inherits either
+    /// setting. Measured on a 2 000-post import: 58 of a post's 66 file writes were
+    /// statement-journal spills. The same as `begin` on PostgreSQL.
+    pub async fn begin_bulk(&self) -> Result<Tx> {
+        self.begin_with(true).await
+    }
+
+    async fn begin_with(&self, bulk: bool) -> Result<Tx> {
         let inner = match &self.pool {
             Pool::Sqlite(pool) => {
                 let mut conn = pool.acquire().await?;
+                if bulk {
+                    conn.close_on_drop();
+                    for pragma in ["PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                }
                 let begun = <Sqlite as Database>::TransactionManager::begin(
                     &mut conn,
                     Some("BEGIN IMMEDIATE".into()),

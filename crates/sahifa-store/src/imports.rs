@@ -3,9 +3,9 @@
 //! categories. The import use case (`sahifa_newsroom::import`) writes all of it inside its
 //! one transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::{Db, NewComment, Result, Tx};
+use crate::{ArticleStatus, Db, NewComment, Result, Tx};
 
 /// What an old URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,23 +104,27 @@ impl Db {
     }
 }
 
-/// The row `key` of `kind` from `source` became, and the fingerprint it was imported with.
+/// The row `key` of `kind` from `source` became, if it still exists in `table`, and the
+/// fingerprint it was imported with.
 pub async fn mapped(
     tx: &mut Tx,
     source: &str,
     kind: &str,
     key: &str,
+    table: ImportTable,
 ) -> Result<Option<(i64, String)>> {
-    Ok(with_tx!(tx, |conn| {
-        sqlx::query_as(
-        "SELECT target_id, fingerprint FROM import_map WHERE source = $1 AND kind = $2 AND wp_key = $3"
-    )
-    .bind(source)
-    .bind(kind)
-    .bind(key)
-    .fetch_optional(&mut *conn)
-    .await
-    })?)
+    // The table name comes from a fixed list, never from input.
+    let sql = format!(
+        "SELECT m.target_id, m.fingerprint FROM import_map m JOIN {} t ON t.id = m.target_id \
+         WHERE m.source = $1 AND m.kind = $2 AND m.wp_key = $3",
+        table.name()
+    );
+    Ok(with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(source)
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await)?)
 }
 
 /// Remembers that `key` of `kind` from `source` is row `target_id`, imported as `fingerprint`.
@@ -158,6 +162,20 @@ pub async fn set_legacy_url(
     replace: bool,
 ) -> Result<Option<bool>> {
     let (kind, id) = target.parts();
+    // Most old URLs are new to the table: one statement for those.
+    let inserted = with_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO legacy_urls (path, kind, target_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (path) DO NOTHING"
+    )
+    .bind(path)
+    .bind(kind)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if inserted == 1 {
+        return Ok(Some(true));
+    }
     let existing: Option<(String, i64)> = with_tx!(tx, |conn| sqlx::query_as(
         "SELECT kind, target_id FROM legacy_urls WHERE path = $1"
     )
@@ -165,18 +183,7 @@ pub async fn set_legacy_url(
     .fetch_optional(&mut *conn)
     .await)?;
     match existing {
-        None => {
-            with_tx!(tx, |conn| sqlx::query(
-                "INSERT INTO legacy_urls (path, kind, target_id) VALUES ($1, $2, $3)"
-            )
-            .bind(path)
-            .bind(kind)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map(|r| r.rows_affected()))?;
-            Ok(Some(true))
-        }
+        None => Ok(None),
         Some((k, t)) if k == kind && t == id => Ok(None),
         Some(_) if !replace => Ok(None),
         Some(_) => {
@@ -194,29 +201,30 @@ pub async fn set_legacy_url(
     }
 }
 
-/// Makes `category_ids` the further categories of article `article_id`.
+/// Makes `category_ids` the further categories of article `article_id` (`fresh`: a new
+/// article, which has none yet).
 pub async fn set_extra_categories(
     tx: &mut Tx,
     article_id: i64,
     category_ids: &[i64],
+    fresh: bool,
 ) -> Result<()> {
-    with_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM article_categories WHERE article_id = $1")
-            .bind(article_id)
-            .execute(&mut *conn)
-            .await?;
-        for category_id in category_ids {
-            sqlx::query(
-                "INSERT INTO article_categories (article_id, category_id) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(article_id)
-            .bind(category_id)
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok::<(), crate::StoreError>(())
-    })
+    if !fresh {
+        with_tx!(tx, |conn| sqlx::query(
+            "DELETE FROM article_categories WHERE article_id = $1"
+        )
+        .bind(article_id)
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    add_pairs(
+        tx,
+        "article_categories (article_id, category_id)",
+        article_id,
+        category_ids,
+    )
+    .await
 }
 
 /// Rewrites an imported comment with what a newer export says of it.
@@ -243,17 +251,6 @@ pub async fn update_comment(
     .await
     .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// Whether row `id` of `table` (one of a fixed list) still exists: a mapped row an editor
-/// deleted since is imported again rather than updated into nothing.
-pub async fn row_exists(tx: &mut Tx, table: ImportTable, id: i64) -> Result<bool> {
-    let sql = format!("SELECT 1 FROM {} WHERE id = $1", table.name());
-    let row: Option<(i32,)> = with_tx!(tx, |conn| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await)?;
-    Ok(row.is_some())
 }
 
 /// The tables an import maps into.
@@ -402,4 +399,204 @@ impl Db {
         .await)?;
         Ok((closed.is_some(), media.and_then(|(m,)| m)))
     }
+}
+
+/// Files new article `article_id` under `tag_ids` (it has no tags yet).
+pub async fn add_tags(tx: &mut Tx, article_id: i64, tag_ids: &[i64]) -> Result<()> {
+    add_pairs(tx, "article_tags (article_id, tag_id)", article_id, tag_ids).await
+}
+
+/// Inserts `(article_id, id)` for each of `ids` into `table` (a fixed name), skipping
+/// pairs already there.
+async fn add_pairs(tx: &mut Tx, table: &str, article_id: i64, ids: &[i64]) -> Result<()> {
+    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !unique.contains(id) {
+            unique.push(*id);
+        }
+    }
+    for chunk in unique.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING",
+            placeholders(chunk.len(), 2)
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(article_id).bind(id);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Rows one multi-row statement carries: far under both engines' parameter limits.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// `($1, $2, …), (…)`: `rows` groups of `width` numbered placeholders.
+fn placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// [`remember`] for many rows at once: `(kind, key, target_id, fingerprint)`. An import
+/// makes a handful of these per post; one statement for a batch instead of one each
+/// is most of what keeps an import fast on SQLite.
+pub async fn remember_many(
+    tx: &mut Tx,
+    source: &str,
+    rows: &[(String, String, i64, String)],
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO import_map (source, kind, wp_key, target_id, fingerprint) VALUES {} \
+             ON CONFLICT (source, kind, wp_key) \
+             DO UPDATE SET target_id = excluded.target_id, fingerprint = excluded.fingerprint",
+            placeholders(chunk.len(), 5)
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for (kind, key, id, print) in chunk {
+                query = query.bind(source).bind(kind).bind(key).bind(id).bind(print);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Adds the old URLs `rows` that are not in the table yet, in one statement per batch;
+/// returns the paths it added (the others are already there, naming something).
+pub async fn add_legacy_urls(
+    tx: &mut Tx,
+    rows: &[(String, LegacyTarget)],
+) -> Result<std::collections::HashSet<String>> {
+    let mut added = std::collections::HashSet::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO legacy_urls (path, kind, target_id) VALUES {} \
+             ON CONFLICT (path) DO NOTHING RETURNING path",
+            placeholders(chunk.len(), 3)
+        );
+        let paths: Vec<(String,)> = with_tx!(tx, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for (path, target) in chunk {
+                let (kind, id) = target.parts();
+                query = query.bind(path).bind(kind).bind(id);
+            }
+            query.fetch_all(&mut *conn).await
+        })?;
+        added.extend(paths.into_iter().map(|(p,)| p));
+    }
+    Ok(added)
+}
+
+/// Whether anything from `source` was imported before.
+pub async fn source_known(tx: &mut Tx, source: &str) -> Result<bool> {
+    let row: Option<(i32,)> = with_tx!(tx, |conn| sqlx::query_as(
+        "SELECT 1 FROM import_map WHERE source = $1 LIMIT 1"
+    )
+    .bind(source)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(row.is_some())
+}
+
+/// What an import writes for each article besides its row, kept back and written a batch
+/// at a time (no answer is needed from any of it): its write-log event (which the search
+/// index follows), its channel post recorded as never to be made, its first revision.
+#[derive(Debug, Default)]
+pub struct ArticleTrail {
+    /// `(article id, event kind, status before, status after)`.
+    pub events: Vec<(i64, &'static str, Option<ArticleStatus>, ArticleStatus)>,
+    /// Articles never to be posted to the channel.
+    pub never_post: Vec<i64>,
+    /// `(article id, snapshot as JSON)`.
+    pub revisions: Vec<(i64, String)>,
+}
+
+impl ArticleTrail {
+    /// How many rows are held.
+    pub fn len(&self) -> usize {
+        self.events.len() + self.never_post.len() + self.revisions.len()
+    }
+
+    /// Nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Writes what `trail` holds and empties it.
+pub async fn write_trail(tx: &mut Tx, trail: &mut ArticleTrail) -> Result<()> {
+    let at = Utc::now().trunc_subsecs(0);
+    let events = std::mem::take(&mut trail.events);
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO article_events (article_id, kind, status_before, status_after, at) VALUES {}",
+            placeholders(chunk.len(), 5)
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for (id, kind, before, after) in chunk {
+                query = query
+                    .bind(id)
+                    .bind(kind)
+                    .bind(before.map(ArticleStatus::as_str))
+                    .bind(after.as_str())
+                    .bind(at);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let never = std::mem::take(&mut trail.never_post);
+    let at3 = Utc::now().trunc_subsecs(3);
+    for chunk in never.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO telegram_deliveries \
+             (article_id, kind, status, attempts, next_attempt_at, last_error, created_at, updated_at) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            (0..chunk.len())
+                .map(|r| format!(
+                    "(${}, 'post', 'skipped', 0, ${}, 'imported', ${}, ${})",
+                    2 * r + 1,
+                    2 * r + 2,
+                    2 * r + 2,
+                    2 * r + 2
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id).bind(at3);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let revisions = std::mem::take(&mut trail.revisions);
+    for chunk in revisions.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) VALUES {}",
+            (0..chunk.len())
+                .map(|r| format!("(${}, NULL, ${}, ${})", 3 * r + 1, 3 * r + 2, 3 * r + 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for (id, snapshot) in chunk {
+                query = query.bind(id).bind(Utc::now()).bind(snapshot);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }

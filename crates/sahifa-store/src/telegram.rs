@@ -153,24 +153,6 @@ pub async fn enqueue_post(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records that article `article_id` is never to be posted to the channel (an imported
-/// archive article, whatever its date): its one post row exists, as skipped, so no later
-/// publication queues one.
-pub async fn never_post(tx: &mut crate::Tx, article_id: i64, reason: &str) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO telegram_deliveries \
-         (article_id, kind, status, attempts, next_attempt_at, last_error, created_at, updated_at) \
-         VALUES ($1, 'post', 'skipped', 0, $2, $3, $2, $2) ON CONFLICT DO NOTHING"
-    )
-    .bind(article_id)
-    .bind(Utc::now().trunc_subsecs(3))
-    .bind(reason)
-    .execute(&mut *conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Queues an edit of the channel message of a published article that was posted.
 pub async fn enqueue_edit(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(ENQUEUE_EDIT_SQL)

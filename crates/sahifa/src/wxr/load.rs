@@ -13,8 +13,8 @@ use sahifa_newsroom::import::{
 };
 use sahifa_store::imports::LegacyTarget;
 use sahifa_store::{ArticleStatus, CommentStatus, Image};
-use sahifa_wxr::content::{Links, MediaLink};
-use sahifa_wxr::{Entry, Item, Reader, TermKind};
+use sahifa_wxr::content::MediaLink;
+use sahifa_wxr::{Item, TermKind};
 
 use super::report::Report;
 use super::survey::Survey;
@@ -27,9 +27,9 @@ pub struct Context<'a> {
     /// The old site's base URL (ends with `/`).
     pub base: String,
     /// Upload key → the imported file.
-    pub uploads: HashMap<String, (i64, MediaLink)>,
+    pub uploads: std::sync::Arc<HashMap<String, (i64, MediaLink)>>,
     /// Attachment id → the imported file.
-    pub attachments: HashMap<i64, (i64, MediaLink)>,
+    pub attachments: std::sync::Arc<HashMap<i64, (i64, MediaLink)>>,
     /// When the import runs (a `future` post whose time has passed is published).
     pub now: DateTime<Utc>,
 }
@@ -40,7 +40,6 @@ pub struct Ids {
     categories: HashMap<String, i64>,
     tags: HashMap<String, i64>,
     authors: HashMap<String, i64>,
-    comments: HashMap<i64, i64>,
 }
 
 /// A page held until every page is known.
@@ -341,12 +340,11 @@ async fn redirect_url(
 pub async fn write_items(
     session: &mut ImportSession,
     cx: &Context<'_>,
-    source: impl BufRead,
+    source: impl BufRead + Send + 'static,
     mut ids: Ids,
     report: &mut Report,
     mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<()> {
-    let mut reader = Reader::new(source);
     let mut pages: Vec<HeldPage> = Vec::new();
     let mut sticky: Vec<i64> = Vec::new();
     let mut post_attachments: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
@@ -358,12 +356,19 @@ pub async fn write_items(
                 .push((a.menu_order, a.id));
         }
     }
+    let mut items = super::prepare::spawn(
+        source,
+        super::prepare::Targets {
+            base: cx.base.clone(),
+            uploads: cx.uploads.clone(),
+            attachments: cx.attachments.clone(),
+            post_attachments,
+        },
+    );
     let mut done = 0u64;
-    while let Some(entry) = reader
-        .next_entry()
-        .context("the file changed while it was being imported")?
-    {
-        let Entry::Item(item) = entry else { continue };
+    while let Some(next) = items.recv().await {
+        let prepared = next.context("the file changed while it was being imported")?;
+        let item = prepared.item;
         match item.post_type.as_str() {
             "post" | "page" => {}
             "attachment" => {
@@ -402,16 +407,7 @@ pub async fn write_items(
             }
             _ => {}
         }
-        let mut own: Vec<i64> = post_attachments
-            .get(&item.id)
-            .map(|list| {
-                let mut list = list.clone();
-                list.sort();
-                list.into_iter().map(|(_, id)| id).collect()
-            })
-            .unwrap_or_default();
-        own.retain(|id| cx.attachments.contains_key(id));
-        let body = convert_body(cx, &item, &own);
+        let body = prepared.body.unwrap_or_default();
         report.old_host_references += body.old_host_references as u64;
         if item.post_type == "page" {
             for meta in &item.meta {
@@ -441,23 +437,11 @@ pub async fn write_items(
             }
         }
         done += 1;
-        progress(reader.bytes_read(), done);
+        progress(prepared.bytes, done);
     }
     write_pages(session, pages, report).await?;
     session.pin_sticky(&sticky).await?;
     Ok(())
-}
-
-fn convert_body(cx: &Context<'_>, item: &Item, own: &[i64]) -> sahifa_wxr::content::Converted {
-    let upload = |key: &str| cx.uploads.get(key).map(|(_, m)| m.url.clone());
-    let attachment = |id: i64| cx.attachments.get(&id).map(|(_, m)| m.clone());
-    let links = Links {
-        old_base: &cx.base,
-        upload: &upload,
-        attachment: &attachment,
-        post_attachments: own,
-    };
-    sahifa_wxr::content::convert_post(&item.content, &links)
 }
 
 /// The title, or for an item without one the words of its slug.
@@ -579,39 +563,39 @@ async fn write_post(
     let (id, outcome) = session.article(&key, &import).await?;
     report.count("articles", outcome);
     let target = LegacyTarget::Article(id);
-    if !item.link.is_empty() {
-        redirect_url(session, report, &item.link, target, true).await?;
+    let mut old: Vec<(String, LegacyTarget, bool)> = Vec::new();
+    if let Some(key) = sahifa_text::old_urls::key_of_url(&item.link) {
+        old.push((key, target, true));
     }
     if item.id != 0 {
-        redirect(session, report, &format!("/?p={}", item.id), target, true).await?;
+        old.push((format!("/?p={}", item.id), target, true));
     }
     // A guid is the address the post had when it was written (`/?p=12`), unless it was
     // copied from another post: it never displaces what an address already names.
     if let Some(key) = sahifa_text::old_urls::key_of_url(&item.guid)
         && key.starts_with("/?")
     {
-        record(session, report, key, target, false).await?;
+        old.push((key, target, false));
     }
     // Former slugs answer too, never over an address that names something else.
-    for old in item.meta.iter().filter(|m| m.key == "_wp_old_slug") {
-        let old = old.value.trim();
-        if old.is_empty() || item.link.is_empty() {
-            continue;
-        }
-        if let Some(current) = sahifa_text::old_urls::key_of_url(&item.link)
-            && let Some((dir, _)) = current.rsplit_once('/')
-        {
-            redirect(
-                session,
-                report,
-                &format!("{dir}/{}", wp::decoded(old)),
-                target,
-                false,
-            )
-            .await?;
+    if let Some(current) = sahifa_text::old_urls::key_of_url(&item.link)
+        && let Some((dir, _)) = current.rsplit_once('/')
+    {
+        for slug in item.meta.iter().filter(|m| m.key == "_wp_old_slug") {
+            let slug = slug.value.trim();
+            if !slug.is_empty() {
+                old.push((format!("{dir}/{}", wp::decoded(slug)), target, false));
+            }
         }
     }
-    write_comments(session, ids, item, id, report).await?;
+    // One statement for a post's old URLs; each is this post's alone, so no run-wide
+    // set is needed to count it once.
+    let mut seen = std::collections::HashSet::new();
+    old.retain(|(key, _, _)| seen.insert(key.clone()));
+    for outcome in session.legacy_urls(&old).await? {
+        report.count("redirects", outcome);
+    }
+    write_comments(session, item, id, outcome == Outcome::Created, report).await?;
     Ok(id)
 }
 
@@ -626,11 +610,13 @@ fn item_key(item: &Item) -> String {
 
 async fn write_comments(
     session: &mut ImportSession,
-    ids: &mut Ids,
     item: &Item,
     article_id: i64,
+    new_article: bool,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    // A reply answers a comment on the same post: the ids are kept for this post only.
+    let mut imported: HashMap<i64, i64> = HashMap::new();
     let mut comments: Vec<&sahifa_wxr::Comment> = item.comments.iter().collect();
     comments.sort_by_key(|c| c.id);
     for (index, c) in comments.into_iter().enumerate() {
@@ -656,7 +642,7 @@ async fn write_comments(
             _ => CommentStatus::Pending,
         };
         let parent = (c.parent != 0)
-            .then(|| ids.comments.get(&c.parent).copied())
+            .then(|| imported.get(&c.parent).copied())
             .flatten();
         if c.parent != 0 && parent.is_none() {
             report.warn(format!(
@@ -683,10 +669,10 @@ async fn write_comments(
         } else {
             format!("{}:{index}", item_key(item))
         };
-        let (id, outcome) = session.comment(&key, &import).await?;
+        let (id, outcome) = session.comment(&key, &import, new_article).await?;
         report.count("comments", outcome);
         if c.id != 0 {
-            ids.comments.insert(c.id, id);
+            imported.insert(c.id, id);
         }
     }
     Ok(())

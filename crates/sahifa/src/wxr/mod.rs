@@ -12,6 +12,7 @@
 mod export;
 mod load;
 mod media;
+mod prepare;
 mod report;
 mod survey;
 mod wp;
@@ -147,8 +148,8 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<Report
     let cx = load::Context {
         survey: &survey,
         base: base.clone(),
-        uploads: media.uploads.clone(),
-        attachments: media.attachments.clone(),
+        uploads: std::sync::Arc::new(media.uploads.clone()),
+        attachments: std::sync::Arc::new(media.attachments.clone()),
         now: chrono::Utc::now(),
     };
     let importing = bar(size, "importing");
