@@ -651,18 +651,34 @@ pub async fn record_event(
     before: Option<ArticleStatus>,
     after: Option<ArticleStatus>,
 ) -> Result<()> {
-    with_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(article_id)
-    .bind(kind)
-    .bind(before.map(ArticleStatus::as_str))
-    .bind(after.map(ArticleStatus::as_str))
-    .bind(Utc::now().trunc_subsecs(0))
-    .execute(&mut *conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    record_events(tx, &[(article_id, kind, before, after)]).await
+}
+
+/// [`record_event`] for many: `(article id, kind, status before, status after)`.
+pub async fn record_events(
+    tx: &mut Tx,
+    events: &[(i64, &str, Option<ArticleStatus>, Option<ArticleStatus>)],
+) -> Result<()> {
+    let at = Utc::now().trunc_subsecs(0);
+    for chunk in events.chunks(crate::batch::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO article_events (article_id, kind, status_before, status_after, at) \
+             VALUES {}",
+            crate::batch::placeholders(chunk.len(), 5)
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for (id, kind, before, after) in chunk {
+                query = query
+                    .bind(id)
+                    .bind(kind)
+                    .bind(before.map(ArticleStatus::as_str))
+                    .bind(after.map(ArticleStatus::as_str))
+                    .bind(at);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

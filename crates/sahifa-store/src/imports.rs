@@ -3,7 +3,7 @@
 //! categories. The import use case (`sahifa_newsroom::import`) writes all of it inside its
 //! one transaction.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::{ArticleStatus, Db, NewComment, Result, Tx};
 
@@ -409,40 +409,32 @@ pub async fn add_tags(tx: &mut Tx, article_id: i64, tag_ids: &[i64]) -> Result<(
 /// Inserts `(article_id, id)` for each of `ids` into `table` (a fixed name), skipping
 /// pairs already there.
 async fn add_pairs(tx: &mut Tx, table: &str, article_id: i64, ids: &[i64]) -> Result<()> {
-    let mut unique: Vec<i64> = Vec::with_capacity(ids.len());
+    let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(ids.len());
     for id in ids {
-        if !unique.contains(id) {
-            unique.push(*id);
+        if !pairs.iter().any(|(_, p)| p == id) {
+            pairs.push((article_id, *id));
         }
     }
-    for chunk in unique.chunks(ROWS_PER_STATEMENT) {
+    insert_pairs(tx, table, &pairs).await
+}
+
+/// Inserts the `pairs` into `table` (a fixed name) in batches, skipping those already
+/// there.
+async fn insert_pairs(tx: &mut Tx, table: &str, pairs: &[(i64, i64)]) -> Result<()> {
+    for chunk in pairs.chunks(crate::batch::ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING",
-            placeholders(chunk.len(), 2)
+            crate::batch::placeholders(chunk.len(), 2)
         );
         with_tx!(tx, |conn| {
             let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(article_id).bind(id);
+            for (left, right) in chunk {
+                query = query.bind(left).bind(right);
             }
             query.execute(&mut *conn).await.map(|r| r.rows_affected())
         })?;
     }
     Ok(())
-}
-
-/// Rows one multi-row statement carries: far under both engines' parameter limits.
-const ROWS_PER_STATEMENT: usize = 100;
-
-/// `($1, $2, …), (…)`: `rows` groups of `width` numbered placeholders.
-fn placeholders(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// [`remember`] for many rows at once: `(kind, key, target_id, fingerprint)`. An import
@@ -453,12 +445,12 @@ pub async fn remember_many(
     source: &str,
     rows: &[(String, String, i64, String)],
 ) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO import_map (source, kind, wp_key, target_id, fingerprint) VALUES {} \
              ON CONFLICT (source, kind, wp_key) \
              DO UPDATE SET target_id = excluded.target_id, fingerprint = excluded.fingerprint",
-            placeholders(chunk.len(), 5)
+            crate::batch::placeholders(chunk.len(), 5)
         );
         with_tx!(tx, |conn| {
             let mut query = sqlx::query(&sql);
@@ -478,11 +470,11 @@ pub async fn add_legacy_urls(
     rows: &[(String, LegacyTarget)],
 ) -> Result<std::collections::HashSet<String>> {
     let mut added = std::collections::HashSet::new();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO legacy_urls (path, kind, target_id) VALUES {} \
              ON CONFLICT (path) DO NOTHING RETURNING path",
-            placeholders(chunk.len(), 3)
+            crate::batch::placeholders(chunk.len(), 3)
         );
         let paths: Vec<(String,)> = with_tx!(tx, |conn| {
             let mut query = sqlx::query_as(&sql);
@@ -519,12 +511,20 @@ pub struct ArticleTrail {
     pub never_post: Vec<i64>,
     /// `(article id, snapshot as JSON)`.
     pub revisions: Vec<(i64, String)>,
+    /// `(article id, tag id)` of articles new in this import.
+    pub tags: Vec<(i64, i64)>,
+    /// `(article id, category id)`: further categories of articles new in this import.
+    pub categories: Vec<(i64, i64)>,
 }
 
 impl ArticleTrail {
     /// How many rows are held.
     pub fn len(&self) -> usize {
-        self.events.len() + self.never_post.len() + self.revisions.len()
+        self.events.len()
+            + self.never_post.len()
+            + self.revisions.len()
+            + self.tags.len()
+            + self.categories.len()
     }
 
     /// Nothing is held.
@@ -535,68 +535,76 @@ impl ArticleTrail {
 
 /// Writes what `trail` holds and empties it.
 pub async fn write_trail(tx: &mut Tx, trail: &mut ArticleTrail) -> Result<()> {
-    let at = Utc::now().trunc_subsecs(0);
-    let events = std::mem::take(&mut trail.events);
-    for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO article_events (article_id, kind, status_before, status_after, at) VALUES {}",
-            placeholders(chunk.len(), 5)
-        );
-        with_tx!(tx, |conn| {
-            let mut query = sqlx::query(&sql);
-            for (id, kind, before, after) in chunk {
-                query = query
-                    .bind(id)
-                    .bind(kind)
-                    .bind(before.map(ArticleStatus::as_str))
-                    .bind(after.as_str())
-                    .bind(at);
-            }
-            query.execute(&mut *conn).await.map(|r| r.rows_affected())
-        })?;
-    }
-    let never = std::mem::take(&mut trail.never_post);
-    let at3 = Utc::now().trunc_subsecs(3);
-    for chunk in never.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO telegram_deliveries \
-             (article_id, kind, status, attempts, next_attempt_at, last_error, created_at, updated_at) \
-             VALUES {} ON CONFLICT DO NOTHING",
-            (0..chunk.len())
-                .map(|r| format!(
-                    "(${}, 'post', 'skipped', 0, ${}, 'imported', ${}, ${})",
-                    2 * r + 1,
-                    2 * r + 2,
-                    2 * r + 2,
-                    2 * r + 2
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        with_tx!(tx, |conn| {
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id).bind(at3);
-            }
-            query.execute(&mut *conn).await.map(|r| r.rows_affected())
-        })?;
-    }
-    let revisions = std::mem::take(&mut trail.revisions);
-    for chunk in revisions.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) VALUES {}",
-            (0..chunk.len())
-                .map(|r| format!("(${}, NULL, ${}, ${})", 3 * r + 1, 3 * r + 2, 3 * r + 3))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        with_tx!(tx, |conn| {
-            let mut query = sqlx::query(&sql);
-            for (id, snapshot) in chunk {
-                query = query.bind(id).bind(Utc::now()).bind(snapshot);
-            }
-            query.execute(&mut *conn).await.map(|r| r.rows_affected())
-        })?;
-    }
+    let events: Vec<_> = trail
+        .events
+        .drain(..)
+        .map(|(id, kind, before, after)| (id, kind, before, Some(after)))
+        .collect();
+    crate::articles::record_events(tx, &events).await?;
+    crate::telegram::record_skipped_posts(tx, &trail.never_post, "imported").await?;
+    trail.never_post.clear();
+    crate::newsroom::insert_unsigned_revisions(tx, &trail.revisions).await?;
+    trail.revisions.clear();
+    insert_pairs(tx, "article_tags (article_id, tag_id)", &trail.tags).await?;
+    trail.tags.clear();
+    insert_pairs(
+        tx,
+        "article_categories (article_id, category_id)",
+        &trail.categories,
+    )
+    .await?;
+    trail.categories.clear();
     Ok(())
+}
+
+/// Inserts the comments `rows` (each with its creation time) in batches and returns their
+/// ids in the order given. None of them may answer another of `rows`: a reply's parent is
+/// inserted before it, in an earlier call.
+pub async fn insert_comments(
+    tx: &mut Tx,
+    rows: &[(NewComment, DateTime<Utc>)],
+) -> Result<Vec<i64>> {
+    const WIDTH: usize = 13;
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
+             user_id, is_staff, ip, user_agent, reason, created_at) VALUES {} RETURNING id",
+            crate::batch::placeholders(chunk.len(), WIDTH)
+        );
+        let mut returned: Vec<(i64,)> = with_tx!(tx, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for (c, created_at) in chunk {
+                query = query
+                    .bind(c.article_id)
+                    .bind(c.parent_id)
+                    .bind(&c.author_name)
+                    .bind(&c.email)
+                    .bind(&c.url)
+                    .bind(&c.body)
+                    .bind(c.status.as_str())
+                    .bind(c.user_id)
+                    .bind(i64::from(c.is_staff))
+                    .bind(&c.ip)
+                    .bind(&c.user_agent)
+                    .bind(&c.reason)
+                    .bind(*created_at);
+            }
+            query.fetch_all(&mut *conn).await
+        })
+        .map_err(|e| crate::StoreError::on_unique(e, crate::error::Unique::Row))?;
+        if returned.len() != chunk.len() {
+            return Err(crate::StoreError::Database(sqlx::Error::Protocol(format!(
+                "{} comments inserted, {} ids returned",
+                chunk.len(),
+                returned.len()
+            ))));
+        }
+        // Neither engine promises RETURNING's order, but both number the rows of one
+        // VALUES list in its order (SQLite from the table's largest id up, PostgreSQL from
+        // its sequence, which only grows): ascending ids are the rows as given.
+        returned.sort_unstable();
+        ids.extend(returned.into_iter().map(|(id,)| id));
+    }
+    Ok(ids)
 }

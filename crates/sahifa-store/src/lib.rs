@@ -26,6 +26,7 @@ macro_rules! with_pool {
 #[macro_use]
 mod tx;
 mod admin_taxonomy;
+mod batch;
 mod db;
 mod error;
 mod health;

@@ -318,17 +318,38 @@ pub async fn insert_revision(
     snapshot: &ArticleInput,
 ) -> Result<i64> {
     let json = serde_json::to_string(snapshot).map_err(|_| StoreError::Invalid("revision"))?;
-    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
-        "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) \
-         VALUES ($1, $2, $3, $4) RETURNING id"
-    )
-    .bind(article_id)
-    .bind(user_id)
-    .bind(Utc::now())
-    .bind(&json)
-    .fetch_one(&mut *conn)
-    .await)?;
+    let sql = format!("{INSERT_REVISIONS} ($1, $2, $3, $4) RETURNING id");
+    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(&sql)
+        .bind(article_id)
+        .bind(user_id)
+        .bind(Utc::now())
+        .bind(&json)
+        .fetch_one(&mut *conn)
+        .await)?;
     Ok(id)
+}
+
+const INSERT_REVISIONS: &str =
+    "INSERT INTO article_revisions (article_id, user_id, created_at, snapshot) VALUES";
+
+/// [`insert_revision`] for many revisions written by no account (an import's):
+/// `(article id, snapshot as JSON)`.
+pub async fn insert_unsigned_revisions(tx: &mut crate::Tx, rows: &[(i64, String)]) -> Result<()> {
+    let user: Option<i64> = None;
+    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "{INSERT_REVISIONS} {}",
+            crate::batch::placeholders(chunk.len(), 4)
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for (id, snapshot) in chunk {
+                query = query.bind(id).bind(user).bind(Utc::now()).bind(snapshot);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }
 
 /// The newest revision of article `id`, read inside `tx` (a save compares it with the

@@ -153,6 +153,37 @@ pub async fn enqueue_post(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Records the channel posts of `article_ids` as never to be made (`reason` says why:
+/// an imported archive is not news), so that not even a scheduled one is posted when
+/// it goes out: the post's row exists, and a publication enqueues nothing.
+pub async fn record_skipped_posts(
+    tx: &mut crate::Tx,
+    article_ids: &[i64],
+    reason: &str,
+) -> Result<()> {
+    let at = Utc::now().trunc_subsecs(3);
+    for chunk in article_ids.chunks(crate::batch::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO telegram_deliveries \
+             (article_id, kind, status, attempts, next_attempt_at, last_error, created_at, updated_at) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            crate::batch::rows_of(chunk.len(), 3, |p| format!(
+                "(${p}, 'post', 'skipped', 0, ${t}, ${r}, ${t}, ${t})",
+                t = p + 1,
+                r = p + 2
+            ))
+        );
+        with_tx!(tx, |conn| {
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id).bind(at).bind(reason);
+            }
+            query.execute(&mut *conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 /// Queues an edit of the channel message of a published article that was posted.
 pub async fn enqueue_edit(tx: &mut crate::Tx, article_id: i64) -> Result<()> {
     with_tx!(tx, |conn| sqlx::query(ENQUEUE_EDIT_SQL)

@@ -2196,3 +2196,80 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    batched_comments_get_their_ids_in_the_order_given,
+    |t: TestDb| async move {
+        use sahifa_store::{CommentStatus, NewComment, imports};
+        let db = &t.db;
+        let article = db
+            .create_article(&published("تعليقات كثيرة", t0()))
+            .await
+            .unwrap();
+        let comment = |n: usize, parent_id: Option<i64>| NewComment {
+            article_id: article,
+            parent_id,
+            author_name: format!("قارئ {n}"),
+            email: format!("r{n}@example.org"),
+            url: String::new(),
+            body: format!("التعليق رقم {n}"),
+            status: CommentStatus::Approved,
+            user_id: None,
+            is_staff: false,
+            ip: None,
+            user_agent: String::new(),
+            reason: "imported".to_string(),
+        };
+        // More than one statement carries, after an id gap (a deleted comment), so that
+        // the numbering neither starts at 1 nor runs in one piece.
+        let mut tx = db.begin().await.unwrap();
+        let first = imports::insert_comments(&mut tx, &[(comment(0, None), t0())])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        t.exec(&format!("DELETE FROM comments WHERE id = {}", first[0]))
+            .await;
+        let rows: Vec<_> = (1..=250)
+            .map(|n| (comment(n, None), minutes(n as i64)))
+            .collect();
+        let mut tx = db.begin().await.unwrap();
+        let ids = imports::insert_comments(&mut tx, &rows).await.unwrap();
+        let replies: Vec<_> = [(251, ids[0]), (252, ids[249])]
+            .into_iter()
+            .map(|(n, parent)| (comment(n, Some(parent)), minutes(n as i64)))
+            .collect();
+        let reply_ids = imports::insert_comments(&mut tx, &replies).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(ids.len(), 250);
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(
+                t.count(&format!(
+                    "SELECT COUNT(*) FROM comments WHERE id = {id} AND body = 'التعليق رقم {}'",
+                    n + 1
+                ))
+                .await,
+                1,
+                "comment {} got id {id}",
+                n + 1
+            );
+        }
+        for (reply, parent) in reply_ids.iter().zip([ids[0], ids[249]]) {
+            assert_eq!(
+                t.count(&format!(
+                    "SELECT COUNT(*) FROM comments WHERE id = {reply} AND parent_id = {parent}"
+                ))
+                .await,
+                1
+            );
+        }
+        // A comment on no article stores nothing of its statement.
+        let mut tx = db.begin().await.unwrap();
+        let mut orphan = comment(300, None);
+        orphan.article_id = article + 1000;
+        let refused =
+            imports::insert_comments(&mut tx, &[(comment(299, None), t0()), (orphan, t0())]).await;
+        assert!(refused.is_err());
+        tx.rollback().await.unwrap();
+        assert_eq!(t.count("SELECT COUNT(*) FROM comments").await, 252);
+    }
+);

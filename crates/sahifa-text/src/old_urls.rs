@@ -56,41 +56,34 @@ pub fn key_of_url(url: &str) -> Option<String> {
 }
 
 /// The original of a resized WordPress upload: `a-150x150.jpg` and `a-scaled.jpg` are
-/// sizes WordPress made of `a.jpg`; any other name is its own original.
-pub fn upload_original(path: &str) -> String {
-    let (dir, file) = match path.rfind('/') {
-        Some(at) => path.split_at(at + 1),
-        None => ("", path),
+/// sizes WordPress made of `a.jpg` (its sub-sizes are named `-{w}x{h}`, its big-image
+/// copy `-scaled`, and a sub-size of that `-scaled-{w}x{h}`); any other name is its own
+/// original. Takes a path or a URL; a query and fragment are kept.
+pub fn upload_original(url: &str) -> String {
+    let path_end = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, suffix) = url.split_at_checked(path_end).unwrap_or((url, ""));
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
+    let (dir, name) = path.split_at_checked(name_start).unwrap_or(("", path));
+    let Some(dot) = name.rfind('.') else {
+        return url.to_string();
     };
-    let (stem, ext) = match file.rfind('.') {
-        Some(at) if at > 0 => file.split_at(at),
-        _ => return path.to_string(),
-    };
-    let base = if let Some(base) = stem.strip_suffix("-scaled") {
-        base
-    } else {
-        match stem.rfind('-') {
-            Some(at) => {
-                let (base, size) = stem.split_at(at);
-                let size = size.trim_start_matches('-');
-                let dims = size.split_once('x');
-                match dims {
-                    Some((w, h))
-                        if !w.is_empty()
-                            && !h.is_empty()
-                            && w.bytes().all(|b| b.is_ascii_digit())
-                            && h.bytes().all(|b| b.is_ascii_digit())
-                            && !base.is_empty() =>
-                    {
-                        base
-                    }
-                    _ => stem,
-                }
-            }
-            None => stem,
-        }
-    };
-    format!("{dir}{base}{ext}")
+    let (mut stem, ext) = name.split_at_checked(dot).unwrap_or((name, ""));
+    if ext.len() < 2 {
+        return url.to_string();
+    }
+    if let Some((head, size)) = stem.rsplit_once('-')
+        && !head.is_empty()
+        && let Some((w, h)) = size.split_once('x')
+        && [w, h]
+            .iter()
+            .all(|n| (1..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        stem = head;
+    }
+    if let Some(head) = stem.strip_suffix("-scaled").filter(|h| !h.is_empty()) {
+        stem = head;
+    }
+    format!("{dir}{stem}{ext}{suffix}")
 }
 
 #[cfg(test)]

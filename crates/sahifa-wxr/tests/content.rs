@@ -3,8 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use sahifa_wxr::content::{
-    Converted, Links, MediaLink, comment_text, convert_post, original_upload, upload_key,
-    upload_references,
+    Converted, Links, MediaLink, comment_text, convert_post, upload_key, upload_references,
 };
 
 const BASE: &str = "https://example.com/";
@@ -413,7 +412,11 @@ fn upload_urls_map_to_their_original() {
         ("2020-01-01.jpg", "2020-01-01.jpg"),
         ("", ""),
     ] {
-        assert_eq!(original_upload(url), original, "{url}");
+        assert_eq!(
+            sahifa_text::old_urls::upload_original(url),
+            original,
+            "{url}"
+        );
     }
     assert_eq!(
         upload_key(
@@ -613,7 +616,7 @@ mod properties {
             prop_assert_eq!(sahifa_text::body::sanitize(&out.html), out.html.clone());
             let _ = upload_references(&raw, BASE);
             let _ = comment_text(&raw);
-            let _ = original_upload(&raw);
+            let _ = sahifa_text::old_urls::upload_original(&raw);
         }
 
         #[test]
@@ -624,4 +627,42 @@ mod properties {
             let _ = upload_references(&raw, "https://example.com/news/");
         }
     }
+}
+
+#[test]
+fn upload_folder_path_is_the_path_under_the_uploads_folder_decoded_once() {
+    use sahifa_wxr::content::upload_folder_path;
+    for (key, path) in [
+        (
+            "https://example.com/wp-content/uploads/2020/01/صورة.jpg",
+            Some("2020/01/صورة.jpg"),
+        ),
+        (
+            "https://example.com/news/wp-content/uploads/2020/01/100%25.jpg",
+            Some("2020/01/100%25.jpg"),
+        ),
+        (
+            "https://example.com/wp-content/blogs.dir/2/files/a.png",
+            Some("2/files/a.png"),
+        ),
+        (
+            "https://example.com/files/2019/05/a.png",
+            Some("2019/05/a.png"),
+        ),
+        (
+            "https://files.example.com/2019/05/a.png",
+            Some("2019/05/a.png"),
+        ),
+        ("https://example.com", None),
+        ("https://example.com/wp-content/uploads/", None),
+    ] {
+        assert_eq!(upload_folder_path(key), path, "{key}");
+    }
+    // A key is what `upload_key` made: the two agree.
+    let key = upload_key(
+        "https://example.com/wp-content/uploads/2020/01/%D8%B5-300x200.jpg?v=1",
+        BASE,
+    )
+    .unwrap();
+    assert_eq!(upload_folder_path(&key), Some("2020/01/ص.jpg"));
 }

@@ -36,7 +36,6 @@ use std::collections::HashSet;
 use sahifa_text::embeds::Embed;
 
 pub use comments::comment_text;
-pub use urls::original_upload;
 
 use html::{Token, escape_attr, push_attr};
 use urls::OldSite;
@@ -262,10 +261,27 @@ fn push_media_img(out: &mut String, image: &MediaLink) {
 /// The key [`Links::upload`] is asked with for `url`, when `url` is an upload of the
 /// site at `old_base`: `old_base` followed by the upload's path percent-decoded (when
 /// that is UTF-8), without query or fragment, a resized variant mapped to its original
-/// (see [`original_upload`]). A path climbing out (`..`) is never an upload. The
+/// (see [`sahifa_text::old_urls::upload_original`]). A path climbing out (`..`) is never an upload. The
 /// importer keys what it imported (`wp:attachment_url`) with this same function.
 pub fn upload_key(url: &str, old_base: &str) -> Option<String> {
     OldSite::parse(old_base)?.upload_key(&html::decode(url))
+}
+
+/// Where the upload an [`upload_key`] names lies in a copy of the old site's uploads
+/// folder: the key's path after `wp-content/uploads/` (a network site's
+/// `wp-content/blogs.dir/`, WordPress.com's `files/`), or the whole path on a separate
+/// files host. The key is already decoded: nothing is decoded again.
+pub fn upload_folder_path(key: &str) -> Option<&str> {
+    let after_scheme = key.split_once("://").map_or(key, |(_, rest)| rest);
+    let path = after_scheme.get(after_scheme.find('/')?..)?;
+    let relative = ["/wp-content/uploads/", "/wp-content/blogs.dir/", "/files/"]
+        .iter()
+        .find_map(|marker| {
+            path.find(marker)
+                .and_then(|at| path.get(at + marker.len()..))
+        })
+        .unwrap_or_else(|| path.trim_start_matches('/'));
+    (!relative.is_empty()).then_some(relative)
 }
 
 /// The keys (see [`upload_key`]) of every upload of the old site `raw` references, each

@@ -133,7 +133,10 @@ impl OldSite {
         {
             return None;
         }
-        Some(format!("{origin}{base}{}", original_upload(&decoded)))
+        Some(format!(
+            "{origin}{base}{}",
+            sahifa_text::old_urls::upload_original(&decoded)
+        ))
     }
 
     /// What `url` becomes, asking `upload` for the new URL of an old upload.
@@ -217,34 +220,4 @@ impl OldSite {
         }
         found
     }
-}
-
-/// `url` with a resized variant's file name mapped to its original: `a-150x150.jpg` →
-/// `a.jpg`, `a-scaled.jpg` → `a.jpg` (WordPress names its sub-sizes `-{w}x{h}` and the
-/// big-image copy `-scaled`). Query and fragment are kept.
-pub fn original_upload(url: &str) -> String {
-    let path_end = url.find(['?', '#']).unwrap_or(url.len());
-    let (path, suffix) = url.split_at_checked(path_end).unwrap_or((url, ""));
-    let name_start = path.rfind('/').map_or(0, |i| i + 1);
-    let (dir, name) = path.split_at_checked(name_start).unwrap_or(("", path));
-    let Some(dot) = name.rfind('.') else {
-        return url.to_string();
-    };
-    let (mut stem, ext) = name.split_at_checked(dot).unwrap_or((name, ""));
-    if ext.len() < 2 {
-        return url.to_string();
-    }
-    if let Some((head, size)) = stem.rsplit_once('-')
-        && !head.is_empty()
-        && let Some((w, h)) = size.split_once('x')
-        && [w, h]
-            .iter()
-            .all(|n| (1..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        stem = head;
-    }
-    if let Some(head) = stem.strip_suffix("-scaled").filter(|h| !h.is_empty()) {
-        stem = head;
-    }
-    format!("{dir}{stem}{ext}{suffix}")
 }

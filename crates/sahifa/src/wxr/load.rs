@@ -273,7 +273,7 @@ pub async fn write_terms(
     let mut uploads: Vec<(&String, i64)> = cx.uploads.iter().map(|(k, (id, _))| (k, *id)).collect();
     uploads.sort();
     for (key, id) in uploads {
-        redirect_url(session, report, key, LegacyTarget::Media(id), true).await?;
+        redirect(session, report, key, LegacyTarget::Media(id), true).await?;
     }
     for path in [
         "/feed",
@@ -289,49 +289,30 @@ pub async fn write_terms(
     Ok(ids)
 }
 
-/// Records old URL `path` (already a key, or made one here) for `target`.
+/// Makes the old address `address` (a full URL, or a path with its query) answer with
+/// `target`; counted once per run however many objects claim it.
 pub async fn redirect(
     session: &mut ImportSession,
     report: &mut Report,
-    path: &str,
+    address: &str,
     target: LegacyTarget,
     replace: bool,
 ) -> anyhow::Result<()> {
-    let (path, query) = match path.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (path, None),
+    let key = if address.starts_with('/') && !address.starts_with("//") {
+        let (path, query) = match address.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (address, None),
+        };
+        sahifa_text::old_urls::key(path, query)
+    } else {
+        sahifa_text::old_urls::key_of_url(address)
     };
-    if let Some(key) = sahifa_text::old_urls::key(path, query) {
-        record(session, report, key, target, replace).await?;
-    }
-    Ok(())
-}
-
-/// Records old URL `key` (counted once per run however many objects claim it).
-async fn record(
-    session: &mut ImportSession,
-    report: &mut Report,
-    key: String,
-    target: LegacyTarget,
-    replace: bool,
-) -> anyhow::Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
     let outcome = session.legacy_url(&key, target, replace).await?;
     if report.seen_redirects.insert(key) {
         report.count("redirects", outcome);
-    }
-    Ok(())
-}
-
-/// The old link of an item as a key.
-async fn redirect_url(
-    session: &mut ImportSession,
-    report: &mut Report,
-    url: &str,
-    target: LegacyTarget,
-    replace: bool,
-) -> anyhow::Result<()> {
-    if let Some(key) = sahifa_text::old_urls::key_of_url(url) {
-        record(session, report, key, target, replace).await?;
     }
     Ok(())
 }
@@ -616,9 +597,11 @@ async fn write_comments(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     // A reply answers a comment on the same post: the ids are kept for this post only.
-    let mut imported: HashMap<i64, i64> = HashMap::new();
     let mut comments: Vec<&sahifa_wxr::Comment> = item.comments.iter().collect();
     comments.sort_by_key(|c| c.id);
+    // `(key, comment, index in `kept` of the comment it answers)`.
+    let mut kept: Vec<(String, CommentImport, Option<usize>)> = Vec::new();
+    let mut position: HashMap<i64, usize> = HashMap::new();
     for (index, c) in comments.into_iter().enumerate() {
         match c.comment_type.as_str() {
             "" | "comment" => {}
@@ -642,7 +625,7 @@ async fn write_comments(
             _ => CommentStatus::Pending,
         };
         let parent = (c.parent != 0)
-            .then(|| imported.get(&c.parent).copied())
+            .then(|| position.get(&c.parent).copied())
             .flatten();
         if c.parent != 0 && parent.is_none() {
             report.warn(format!(
@@ -652,7 +635,7 @@ async fn write_comments(
         }
         let import = CommentImport {
             article_id,
-            parent_id: parent,
+            parent_id: None,
             author_name: if c.author.trim().is_empty() {
                 "—".to_string()
             } else {
@@ -669,11 +652,26 @@ async fn write_comments(
         } else {
             format!("{}:{index}", item_key(item))
         };
-        let (id, outcome) = session.comment(&key, &import, new_article).await?;
-        report.count("comments", outcome);
         if c.id != 0 {
-            imported.insert(c.id, id);
+            position.insert(c.id, kept.len());
         }
+        kept.push((key, import, parent));
+    }
+    if new_article {
+        for _ in session.new_comments(&kept).await? {
+            report.count("comments", Outcome::Created);
+        }
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = Vec::with_capacity(kept.len());
+    for (key, import, parent) in kept {
+        let import = CommentImport {
+            parent_id: parent.and_then(|p| ids.get(p).copied()),
+            ..import
+        };
+        let (id, outcome) = session.comment(&key, &import).await?;
+        report.count("comments", outcome);
+        ids.push(id);
     }
     Ok(())
 }
@@ -689,7 +687,7 @@ async fn write_attachment(
     };
     let target = LegacyTarget::Media(*media_id);
     if !item.link.is_empty() {
-        redirect_url(session, report, &item.link, target, false).await?;
+        redirect(session, report, &item.link, target, false).await?;
     }
     redirect(
         session,
@@ -734,7 +732,7 @@ async fn write_pages(
             written.insert(page.wp_id, id);
             let target = LegacyTarget::Page(id);
             if !page.link.is_empty() {
-                redirect_url(session, report, &page.link, target, true).await?;
+                redirect(session, report, &page.link, target, true).await?;
             }
             if page.wp_id != 0 {
                 redirect(

@@ -34,22 +34,9 @@ impl Brought {
     }
 }
 
-/// The file under `uploads` an upload key names: the part of its path after
-/// `wp-content/uploads/` (or WordPress.com's `files/`), never climbing out of the folder.
+/// The file under `uploads` an upload key names, never climbing out of the folder.
 fn local_file(uploads: &Path, key: &str) -> Option<PathBuf> {
-    let path = url::Url::parse(key).ok()?.path().to_string();
-    let path = percent_encoding::percent_decode_str(&path)
-        .decode_utf8()
-        .ok()?
-        .into_owned();
-    let relative = ["/wp-content/uploads/", "/files/", "/wp-content/blogs.dir/"]
-        .iter()
-        .find_map(|marker| {
-            path.rfind(marker)
-                .map(|at| path[at + marker.len()..].to_string())
-        })
-        .unwrap_or_else(|| path.rsplit('/').next().unwrap_or_default().to_string());
-    let relative = Path::new(&relative);
+    let relative = Path::new(sahifa_wxr::content::upload_folder_path(key)?);
     if relative
         .components()
         .any(|c| !matches!(c, Component::Normal(_)))

@@ -112,6 +112,7 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<Report
     let survey = survey::survey(
         open(&args.file)?,
         override_base.as_deref(),
+        args.uploads.is_some(),
         &mut report,
         |bytes| checking.set_position(bytes),
     )

@@ -40,7 +40,7 @@ pub struct Survey {
     pub terms: Vec<Term>,
     /// Attachments by id.
     pub attachments: BTreeMap<i64, Attachment>,
-    /// Upload keys bodies reference (for `--uploads`).
+    /// Upload keys bodies reference (gathered only for `--uploads`).
     pub referenced_uploads: Vec<String>,
     /// The offset of the site's local time from UTC, read off items that give both.
     pub offset: Option<FixedOffset>,
@@ -50,10 +50,13 @@ pub struct Survey {
     pub warnings: Vec<String>,
 }
 
-/// Reads all of `source`, checking it; `progress` is told the bytes read so far.
+/// Reads all of `source`, checking it; `progress` is told the bytes read so far. With
+/// `find_uploads` (an uploads folder was given), the uploads bodies reference are
+/// gathered too.
 pub fn survey(
     source: impl BufRead,
     old_base_override: Option<&str>,
+    find_uploads: bool,
     report: &mut Report,
     mut progress: impl FnMut(u64),
 ) -> Result<Survey, WxrError> {
@@ -100,7 +103,8 @@ pub fn survey(
                 let base = old_base_override
                     .map(str::to_string)
                     .unwrap_or_else(|| wp::base_url(reader.channel()));
-                survey_item(&mut survey, &item, &base, &mut referenced, &mut |s, t| {
+                let referenced = find_uploads.then_some(&mut referenced);
+                survey_item(&mut survey, &item, &base, referenced, &mut |s, t| {
                     add_term(s, t, false)
                 });
                 let creator = wp::clean_login(&item.creator);
@@ -127,7 +131,7 @@ fn survey_item(
     survey: &mut Survey,
     item: &Item,
     base: &str,
-    referenced: &mut HashSet<String>,
+    referenced: Option<&mut HashSet<String>>,
     add_term: &mut dyn FnMut(&mut Survey, Term),
 ) {
     if survey.offset.is_none() {
@@ -182,9 +186,11 @@ fn survey_item(
                     },
                 );
             }
-            for key in sahifa_wxr::content::upload_references(&item.content, base) {
-                if referenced.insert(key.clone()) {
-                    survey.referenced_uploads.push(key);
+            if let Some(referenced) = referenced {
+                for key in sahifa_wxr::content::upload_references(&item.content, base) {
+                    if referenced.insert(key.clone()) {
+                        survey.referenced_uploads.push(key);
+                    }
                 }
             }
         }

@@ -389,6 +389,21 @@ both_backends!(an_arabic_news_site, |t: TestDb| async move {
     // Threads resolved though the reply came first in the file; Arabic text without
     // double escaping.
     assert_eq!(deepest_thread(&t).await, 3);
+    for (reply, answered) in [("سارة", "منى الحربي"), ("منى الحربي", "أحمد")]
+    {
+        assert_eq!(
+            one_string(
+                &t,
+                &format!(
+                    "SELECT p.author_name FROM comments c JOIN comments p ON p.id = c.parent_id \
+                     WHERE c.author_name = '{reply}'"
+                )
+            )
+            .await,
+            answered,
+            "{reply} answers {answered}"
+        );
+    }
     assert_eq!(
         one_string(&t, "SELECT body FROM comments WHERE author_name = 'أحمد'").await,
         "خبر مهم & مقلق جداً"

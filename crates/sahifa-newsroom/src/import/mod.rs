@@ -26,6 +26,9 @@ use sahifa_store::{ArticleInput, ArticleStatus, CommentStatus, Image, NewComment
 
 use crate::{Newsroom, Result};
 
+mod fingerprint;
+use fingerprint::Fingerprint;
+
 /// What an import did with one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -149,12 +152,22 @@ pub struct ImportSession {
 /// Map entries held before they are written in one statement.
 const PENDING_MAX: usize = 500;
 
-/// The fingerprint of what is imported: an object imported again with the same one is
-/// left as it is, without a write.
-fn fingerprint(value: &impl std::fmt::Debug) -> String {
-    blake3::hash(format!("{value:?}").as_bytes())
-        .to_hex()
-        .to_string()
+/// The comment row an imported comment becomes: from no account, no address.
+fn imported_comment(c: &CommentImport) -> NewComment {
+    NewComment {
+        article_id: c.article_id,
+        parent_id: c.parent_id,
+        author_name: c.author_name.clone(),
+        email: c.email.clone(),
+        url: c.url.clone(),
+        body: c.body.clone(),
+        status: c.status,
+        user_id: None,
+        is_staff: false,
+        ip: None,
+        user_agent: String::new(),
+        reason: "imported".to_string(),
+    }
 }
 
 impl Newsroom {
@@ -229,7 +242,7 @@ impl ImportSession {
     /// Imports an author: a byline, and (with an email no account has) a disabled account
     /// with no password behind it. Returns the byline's id.
     pub async fn author(&mut self, a: &AuthorImport) -> Result<(i64, Outcome)> {
-        let print = fingerprint(a);
+        let print = a.fingerprint();
         if let Some((id, old)) = self.existing("author", &a.login).await? {
             if old == print {
                 return Ok((id, Outcome::Unchanged));
@@ -284,7 +297,7 @@ impl ImportSession {
     /// Imports a category (keyed by its old slug). A category here with the same slug is
     /// the same section: the import joins it.
     pub async fn category(&mut self, key: &str, c: &TermImport) -> Result<(i64, Outcome)> {
-        let print = fingerprint(c);
+        let print = c.fingerprint();
         let write = CategoryWrite {
             slug: c.slug.clone(),
             name: c.name.clone(),
@@ -321,7 +334,7 @@ impl ImportSession {
 
     /// Imports a tag (keyed by its old slug); one here with the same slug is joined.
     pub async fn tag(&mut self, key: &str, t: &TermImport) -> Result<(i64, Outcome)> {
-        let print = fingerprint(t);
+        let print = t.fingerprint();
         if let Some((id, old)) = self.existing("tag", key).await? {
             if old == print {
                 return Ok((id, Outcome::Unchanged));
@@ -369,13 +382,7 @@ impl ImportSession {
 
     /// Imports an article (keyed by its old id).
     pub async fn article(&mut self, key: &str, a: &ArticleImport) -> Result<(i64, Outcome)> {
-        // An undated draft is given the time of the import it came in with: that time is
-        // no change of the article.
-        let print = fingerprint(&ArticleImport {
-            created_at: DateTime::<Utc>::UNIX_EPOCH,
-            updated_at: DateTime::<Utc>::UNIX_EPOCH,
-            ..a.clone()
-        });
+        let print = a.fingerprint();
         let current = self.existing("post", key).await?;
         if let Some((id, old)) = &current
             && *old == print
@@ -450,13 +457,21 @@ impl ImportSession {
                 tag_ids.push(tag_id);
             }
         }
-        let fresh = outcome == Outcome::Created;
-        if fresh {
-            imports::add_tags(&mut self.tx, id, &tag_ids).await?;
+        if outcome == Outcome::Created {
+            // Nothing reads an article's tags or further categories before the import
+            // ends: a new article's are written a batch at a time, with its trail.
+            self.trail.tags.extend(tag_ids.iter().map(|tag| (id, *tag)));
+            let mut seen = Vec::with_capacity(extra.len());
+            for category in extra {
+                if !seen.contains(&category) {
+                    seen.push(category);
+                    self.trail.categories.push((id, category));
+                }
+            }
         } else {
             repo::set_tags(&mut self.tx, id, &tag_ids).await?;
+            imports::set_extra_categories(&mut self.tx, id, &extra, false).await?;
         }
-        imports::set_extra_categories(&mut self.tx, id, &extra, fresh).await?;
         if a.comments_closed || outcome == Outcome::Updated {
             set_closed(&mut self.tx, id, a.comments_closed).await?;
         }
@@ -487,7 +502,7 @@ impl ImportSession {
 
     /// Imports a static page (keyed by its old id).
     pub async fn page(&mut self, key: &str, p: &PageImport) -> Result<(i64, Outcome)> {
-        let print = fingerprint(p);
+        let print = p.fingerprint();
         let current = self.existing("page", key).await?;
         if let Some((id, old)) = &current
             && *old == print
@@ -536,40 +551,17 @@ impl ImportSession {
         Ok((id, outcome))
     }
 
-    /// Imports a comment (keyed by its old id).
-    /// `on_new_article`: the article was created by this import just now, so none of its
-    /// comments can be here yet (and none is looked up).
-    pub async fn comment(
-        &mut self,
-        key: &str,
-        c: &CommentImport,
-        on_new_article: bool,
-    ) -> Result<(i64, Outcome)> {
-        let print = fingerprint(c);
-        let current = if on_new_article {
-            None
-        } else {
-            self.existing("comment", key).await?
-        };
+    /// Imports a comment (keyed by its old id) of an article imported before
+    /// (see [`ImportSession::new_comments`] for those of a new one).
+    pub async fn comment(&mut self, key: &str, c: &CommentImport) -> Result<(i64, Outcome)> {
+        let print = c.fingerprint();
+        let current = self.existing("comment", key).await?;
         if let Some((id, old)) = &current
             && *old == print
         {
             return Ok((*id, Outcome::Unchanged));
         }
-        let row = NewComment {
-            article_id: c.article_id,
-            parent_id: c.parent_id,
-            author_name: c.author_name.clone(),
-            email: c.email.clone(),
-            url: c.url.clone(),
-            body: c.body.clone(),
-            status: c.status,
-            user_id: None,
-            is_staff: false,
-            ip: None,
-            user_agent: String::new(),
-            reason: "imported".to_string(),
-        };
+        let row = imported_comment(c);
         let created_at = c.created_at.trunc_subsecs(0);
         let (id, outcome) = match current {
             Some((id, _)) => {
@@ -583,6 +575,65 @@ impl ImportSession {
         };
         self.remember("comment", key, id, &print).await?;
         Ok((id, outcome))
+    }
+
+    /// Imports the comments of an article this import has just created (so none of them
+    /// can be here yet and none is looked up), a statement for as many as can go
+    /// together. Each comes with its key and, when it answers another of `comments`
+    /// (an earlier one), that one's index; its own `parent_id` is ignored then. Returns
+    /// the ids in the order given.
+    pub async fn new_comments(
+        &mut self,
+        comments: &[(String, CommentImport, Option<usize>)],
+    ) -> Result<Vec<i64>> {
+        let mut ids: Vec<i64> = Vec::with_capacity(comments.len());
+        let mut run: Vec<&(String, CommentImport, Option<usize>)> = Vec::new();
+        for entry in comments {
+            // A reply to a comment of the run (not stored yet, so without an id) starts
+            // the next one.
+            if entry.2.is_some_and(|parent| parent >= ids.len()) && !run.is_empty() {
+                self.store_comment_run(&mut ids, &run).await?;
+                run.clear();
+            }
+            run.push(entry);
+        }
+        if !run.is_empty() {
+            self.store_comment_run(&mut ids, &run).await?;
+        }
+        Ok(ids)
+    }
+
+    /// Stores comments that answer none of each other, appending their ids to `ids`
+    /// (those of the comments before them, which their parents index).
+    async fn store_comment_run(
+        &mut self,
+        ids: &mut Vec<i64>,
+        run: &[&(String, CommentImport, Option<usize>)],
+    ) -> Result<()> {
+        let mut rows = Vec::with_capacity(run.len());
+        let mut prints = Vec::with_capacity(run.len());
+        for (_, c, parent) in run {
+            let parent_id = match parent {
+                Some(index) => Some(*ids.get(*index).ok_or_else(|| {
+                    crate::NewsroomError::Internal(format!(
+                        "a comment answers comment {index}, which does not come before it"
+                    ))
+                })?),
+                None => c.parent_id,
+            };
+            let c = CommentImport {
+                parent_id,
+                ..c.clone()
+            };
+            prints.push(c.fingerprint());
+            rows.push((imported_comment(&c), c.created_at.trunc_subsecs(0)));
+        }
+        let stored = imports::insert_comments(&mut self.tx, &rows).await?;
+        for (((key, _, _), print), id) in run.iter().zip(&prints).zip(&stored) {
+            self.remember("comment", key, *id, print).await?;
+        }
+        ids.extend(stored);
+        Ok(())
     }
 
     /// [`ImportSession::legacy_url`] for several old URLs at once (one statement for
