@@ -199,7 +199,19 @@ impl Db {
     /// Closes every connection; used on shutdown and by tests before dropping a database.
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Sqlite(pool) => {
+                // SQLite empties the write-ahead log when its last connection closes, but
+                // a connection closed in the background (a bulk import's) may still be
+                // open when the process exits, leaving a log as big as everything the
+                // import wrote: the log is emptied here, while the pool still answers.
+                if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(pool)
+                    .await
+                {
+                    tracing::warn!(%err, "could not empty the SQLite write-ahead log on close");
+                }
+                pool.close().await
+            }
             Pool::Postgres(pool) => pool.close().await,
         }
     }
