@@ -355,28 +355,64 @@ pub async fn insert(tx: &mut Tx, c: &NewComment) -> Result<i64> {
 
 /// Inserts a comment written at `created_at` (an imported one keeps its own time).
 pub async fn insert_at(tx: &mut Tx, c: &NewComment, created_at: DateTime<Utc>) -> Result<i64> {
-    let (id,): (i64,) = with_tx!(tx, |conn| sqlx::query_as(
-        "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
-         user_id, is_staff, ip, user_agent, reason, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"
-    )
-    .bind(c.article_id)
-    .bind(c.parent_id)
-    .bind(&c.author_name)
-    .bind(&c.email)
-    .bind(&c.url)
-    .bind(&c.body)
-    .bind(c.status.as_str())
-    .bind(c.user_id)
-    .bind(i64::from(c.is_staff))
-    .bind(&c.ip)
-    .bind(&c.user_agent)
-    .bind(&c.reason)
-    .bind(created_at)
-    .fetch_one(&mut *conn)
-    .await)
-    .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
-    Ok(id)
+    insert_many_at(tx, &[(c, created_at)])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound("comment"))
+}
+
+/// Inserts comments as they were written elsewhere, each with its own creation time (an
+/// imported archive's), in batches; returns their ids in the order given. None of them
+/// may answer another of `rows`: a reply's parent is inserted before it, in an earlier
+/// call.
+pub async fn insert_many_at(
+    tx: &mut Tx,
+    rows: &[(&NewComment, DateTime<Utc>)],
+) -> Result<Vec<i64>> {
+    const WIDTH: usize = 13;
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
+             user_id, is_staff, ip, user_agent, reason, created_at) VALUES {} RETURNING id",
+            crate::batch::placeholders(chunk.len(), WIDTH)
+        );
+        let mut returned: Vec<(i64,)> = with_tx!(tx, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for (c, created_at) in chunk {
+                query = query
+                    .bind(c.article_id)
+                    .bind(c.parent_id)
+                    .bind(&c.author_name)
+                    .bind(&c.email)
+                    .bind(&c.url)
+                    .bind(&c.body)
+                    .bind(c.status.as_str())
+                    .bind(c.user_id)
+                    .bind(i64::from(c.is_staff))
+                    .bind(&c.ip)
+                    .bind(&c.user_agent)
+                    .bind(&c.reason)
+                    .bind(*created_at);
+            }
+            query.fetch_all(&mut *conn).await
+        })
+        .map_err(|e| StoreError::on_unique(e, Unique::Row))?;
+        if returned.len() != chunk.len() {
+            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "{} comments inserted, {} ids returned",
+                chunk.len(),
+                returned.len()
+            ))));
+        }
+        // Neither engine promises RETURNING's order, but both number the rows of one
+        // VALUES list in its order (SQLite from the table's largest id up, PostgreSQL from
+        // its sequence, which only grows): ascending ids are the rows as given.
+        returned.sort_unstable();
+        ids.extend(returned.into_iter().map(|(id,)| id));
+    }
+    Ok(ids)
 }
 
 /// Moves comments to `status`; returns how many exist.

@@ -201,30 +201,22 @@ pub async fn set_legacy_url(
     }
 }
 
-/// Makes `category_ids` the further categories of article `article_id` (`fresh`: a new
-/// article, which has none yet).
+/// Makes `category_ids` the further categories of article `article_id`, in place of
+/// those it had.
 pub async fn set_extra_categories(
     tx: &mut Tx,
     article_id: i64,
     category_ids: &[i64],
-    fresh: bool,
 ) -> Result<()> {
-    if !fresh {
-        with_tx!(tx, |conn| sqlx::query(
-            "DELETE FROM article_categories WHERE article_id = $1"
-        )
-        .bind(article_id)
-        .execute(&mut *conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    }
-    add_pairs(
-        tx,
-        "article_categories (article_id, category_id)",
-        article_id,
-        category_ids,
+    with_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM article_categories WHERE article_id = $1"
     )
+    .bind(article_id)
+    .execute(&mut *conn)
     .await
+    .map(|r| r.rows_affected()))?;
+    let pairs: Vec<(i64, i64)> = category_ids.iter().map(|c| (article_id, *c)).collect();
+    insert_pairs(tx, "article_categories (article_id, category_id)", &pairs).await
 }
 
 /// Rewrites an imported comment with what a newer export says of it.
@@ -401,25 +393,8 @@ impl Db {
     }
 }
 
-/// Files new article `article_id` under `tag_ids` (it has no tags yet).
-pub async fn add_tags(tx: &mut Tx, article_id: i64, tag_ids: &[i64]) -> Result<()> {
-    add_pairs(tx, "article_tags (article_id, tag_id)", article_id, tag_ids).await
-}
-
-/// Inserts `(article_id, id)` for each of `ids` into `table` (a fixed name), skipping
-/// pairs already there.
-async fn add_pairs(tx: &mut Tx, table: &str, article_id: i64, ids: &[i64]) -> Result<()> {
-    let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !pairs.iter().any(|(_, p)| p == id) {
-            pairs.push((article_id, *id));
-        }
-    }
-    insert_pairs(tx, table, &pairs).await
-}
-
 /// Inserts the `pairs` into `table` (a fixed name) in batches, skipping those already
-/// there.
+/// there (a pair given twice included).
 async fn insert_pairs(tx: &mut Tx, table: &str, pairs: &[(i64, i64)]) -> Result<()> {
     for chunk in pairs.chunks(crate::batch::ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -555,56 +530,4 @@ pub async fn write_trail(tx: &mut Tx, trail: &mut ArticleTrail) -> Result<()> {
     .await?;
     trail.categories.clear();
     Ok(())
-}
-
-/// Inserts the comments `rows` (each with its creation time) in batches and returns their
-/// ids in the order given. None of them may answer another of `rows`: a reply's parent is
-/// inserted before it, in an earlier call.
-pub async fn insert_comments(
-    tx: &mut Tx,
-    rows: &[(NewComment, DateTime<Utc>)],
-) -> Result<Vec<i64>> {
-    const WIDTH: usize = 13;
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(crate::batch::ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO comments (article_id, parent_id, author_name, email, url, body, status, \
-             user_id, is_staff, ip, user_agent, reason, created_at) VALUES {} RETURNING id",
-            crate::batch::placeholders(chunk.len(), WIDTH)
-        );
-        let mut returned: Vec<(i64,)> = with_tx!(tx, |conn| {
-            let mut query = sqlx::query_as(&sql);
-            for (c, created_at) in chunk {
-                query = query
-                    .bind(c.article_id)
-                    .bind(c.parent_id)
-                    .bind(&c.author_name)
-                    .bind(&c.email)
-                    .bind(&c.url)
-                    .bind(&c.body)
-                    .bind(c.status.as_str())
-                    .bind(c.user_id)
-                    .bind(i64::from(c.is_staff))
-                    .bind(&c.ip)
-                    .bind(&c.user_agent)
-                    .bind(&c.reason)
-                    .bind(*created_at);
-            }
-            query.fetch_all(&mut *conn).await
-        })
-        .map_err(|e| crate::StoreError::on_unique(e, crate::error::Unique::Row))?;
-        if returned.len() != chunk.len() {
-            return Err(crate::StoreError::Database(sqlx::Error::Protocol(format!(
-                "{} comments inserted, {} ids returned",
-                chunk.len(),
-                returned.len()
-            ))));
-        }
-        // Neither engine promises RETURNING's order, but both number the rows of one
-        // VALUES list in its order (SQLite from the table's largest id up, PostgreSQL from
-        // its sequence, which only grows): ascending ids are the rows as given.
-        returned.sort_unstable();
-        ids.extend(returned.into_iter().map(|(id,)| id));
-    }
-    Ok(ids)
 }

@@ -2200,7 +2200,8 @@ both_backends!(
 both_backends!(
     batched_comments_get_their_ids_in_the_order_given,
     |t: TestDb| async move {
-        use sahifa_store::{CommentStatus, NewComment, imports};
+        use sahifa_store::comments::insert_many_at;
+        use sahifa_store::{CommentStatus, NewComment};
         let db = &t.db;
         let article = db
             .create_article(&published("تعليقات كثيرة", t0()))
@@ -2223,7 +2224,7 @@ both_backends!(
         // More than one statement carries, after an id gap (a deleted comment), so that
         // the numbering neither starts at 1 nor runs in one piece.
         let mut tx = db.begin().await.unwrap();
-        let first = imports::insert_comments(&mut tx, &[(comment(0, None), t0())])
+        let first = insert_many_at(&mut tx, &[(&comment(0, None), t0())])
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -2233,12 +2234,14 @@ both_backends!(
             .map(|n| (comment(n, None), minutes(n as i64)))
             .collect();
         let mut tx = db.begin().await.unwrap();
-        let ids = imports::insert_comments(&mut tx, &rows).await.unwrap();
+        let rows: Vec<_> = rows.iter().map(|(c, at)| (c, *at)).collect();
+        let ids = insert_many_at(&mut tx, &rows).await.unwrap();
         let replies: Vec<_> = [(251, ids[0]), (252, ids[249])]
             .into_iter()
             .map(|(n, parent)| (comment(n, Some(parent)), minutes(n as i64)))
             .collect();
-        let reply_ids = imports::insert_comments(&mut tx, &replies).await.unwrap();
+        let replies: Vec<_> = replies.iter().map(|(c, at)| (c, *at)).collect();
+        let reply_ids = insert_many_at(&mut tx, &replies).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(ids.len(), 250);
         for (n, id) in ids.iter().enumerate() {
@@ -2267,7 +2270,7 @@ both_backends!(
         let mut orphan = comment(300, None);
         orphan.article_id = article + 1000;
         let refused =
-            imports::insert_comments(&mut tx, &[(comment(299, None), t0()), (orphan, t0())]).await;
+            insert_many_at(&mut tx, &[(&comment(299, None), t0()), (&orphan, t0())]).await;
         assert!(refused.is_err());
         tx.rollback().await.unwrap();
         assert_eq!(t.count("SELECT COUNT(*) FROM comments").await, 252);

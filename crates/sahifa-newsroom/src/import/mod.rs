@@ -461,16 +461,12 @@ impl ImportSession {
             // Nothing reads an article's tags or further categories before the import
             // ends: a new article's are written a batch at a time, with its trail.
             self.trail.tags.extend(tag_ids.iter().map(|tag| (id, *tag)));
-            let mut seen = Vec::with_capacity(extra.len());
-            for category in extra {
-                if !seen.contains(&category) {
-                    seen.push(category);
-                    self.trail.categories.push((id, category));
-                }
-            }
+            self.trail
+                .categories
+                .extend(extra.iter().map(|category| (id, *category)));
         } else {
             repo::set_tags(&mut self.tx, id, &tag_ids).await?;
-            imports::set_extra_categories(&mut self.tx, id, &extra, false).await?;
+            imports::set_extra_categories(&mut self.tx, id, &extra).await?;
         }
         if a.comments_closed || outcome == Outcome::Updated {
             set_closed(&mut self.tx, id, a.comments_closed).await?;
@@ -628,7 +624,8 @@ impl ImportSession {
             prints.push(c.fingerprint());
             rows.push((imported_comment(&c), c.created_at.trunc_subsecs(0)));
         }
-        let stored = imports::insert_comments(&mut self.tx, &rows).await?;
+        let borrowed: Vec<_> = rows.iter().map(|(c, at)| (c, *at)).collect();
+        let stored = sahifa_store::comments::insert_many_at(&mut self.tx, &borrowed).await?;
         for (((key, _, _), print), id) in run.iter().zip(&prints).zip(&stored) {
             self.remember("comment", key, *id, print).await?;
         }
